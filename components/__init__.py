@@ -1,0 +1,1 @@
+"""Grondwerk's API components; each subpackage is one independently deployable Django project."""

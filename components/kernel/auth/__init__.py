@@ -1,0 +1,1 @@
+"""ZGW authentication and authorisation, framework-free so the gateway can share it."""

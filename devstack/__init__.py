@@ -1,0 +1,1 @@
+"""Development and CI orchestration: service discovery, `make up`, test runs, contracts."""
