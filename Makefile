@@ -29,7 +29,7 @@ up: venv
 test: venv lint migrations-check contracts-check pytest
 
 lint: venv
-	@$(BIN)/ruff check components gateway devstack tests
+	@$(BIN)/ruff check $(wildcard components gateway devstack tests)
 
 migrations-check: venv
 	@$(BIN)/python -m devstack with-services -- sh -c 'for c in $(COMPONENTS); do \
