@@ -1,8 +1,12 @@
 """JSON log lines that carry the request id, so one request can be followed across components."""
 
 import contextvars
+import re
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
+
+# What an incoming X-Request-ID may look like to be passed on (the gateway and every component).
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 

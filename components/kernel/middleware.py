@@ -1,15 +1,12 @@
 """Request plumbing every component shares: request ids, public URLs and the API-version header."""
 
-import re
 import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import set_script_prefix
 
-from .logging import request_id_var
-
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+from .logging import REQUEST_ID_PATTERN, request_id_var
 
 
 class RequestIdMiddleware:

@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 TOKEN_KEY = "grondwerk:auth:token:{digest}"
 GENERATION_KEY = "grondwerk:auth:generation:{client_id}"
+# The client ids whose answers were cached for an applicatie: a notificatie on `autorisaties`
+# names only the applicatie, and these are the clients to invalidate (see invalidate_applicatie).
+APPLICATIE_CLIENTS_KEY = "grondwerk:auth:applicatie:{uuid}:clients"
 
 
 class AuthorizationsUnavailable(Exception):
@@ -82,6 +85,20 @@ def invalidate_client(redis_client, client_id: str) -> None:
     redis_client.incr(generation_key(client_id))
 
 
+def applicatie_clients_key(applicatie_uuid: str) -> str:
+    return APPLICATIE_CLIENTS_KEY.format(uuid=applicatie_uuid)
+
+
+def invalidate_applicatie(redis_client, applicatie_uuid: str) -> list[str]:
+    """Make stale every cached answer given for this applicatie, whatever client ids it has now
+    (a removed client id was cached under it too); returns the client ids invalidated."""
+    key = applicatie_clients_key(applicatie_uuid)
+    client_ids = sorted(raw.decode() if isinstance(raw, bytes) else raw for raw in redis_client.smembers(key))
+    for client_id in client_ids:
+        invalidate_client(redis_client, client_id)
+    return client_ids
+
+
 class TokenVerifier:
     def __init__(self, introspect: Introspector, redis_client=None, *, local_ttl: float = 2.0,
                  remote_ttl: int = 300, leeway: int = 5, max_age: int = 0):
@@ -133,8 +150,12 @@ class TokenVerifier:
         identity = identity_from_answer(answer)
         if generation is not None:
             try:
-                self.redis.set(TOKEN_KEY.format(digest=digest), encode_entry(answer, generation),
-                               ex=self.remote_ttl)
+                pipe = self.redis.pipeline(transaction=False)
+                pipe.set(TOKEN_KEY.format(digest=digest), encode_entry(answer, generation), ex=self.remote_ttl)
+                applicatie_key = applicatie_clients_key(identity.applicatie.uuid)
+                pipe.sadd(applicatie_key, client_id)
+                pipe.expire(applicatie_key, self.remote_ttl)
+                pipe.execute()
             except Exception as exc:
                 logger.warning("auth cache unavailable: %s", exc.__class__.__name__)
         return identity

@@ -1,0 +1,135 @@
+"""The gateway under test, as it runs for real: uvicorn serving `gateway.app:app` in its own
+process, in front of the real authorizations component (gunicorn, its own test database,
+clients made with its management commands) and small fake components on loopback
+(tests/gateway/fake_upstream.py) that echo, stream and stall on demand."""
+
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+import redis
+import yaml
+
+from components.kernel.env import redis_url
+
+from .processes import (
+    BIN,
+    PYTHON,
+    ROOT,
+    Client,
+    demo_client,
+    free_port,
+    grondwerk,
+    prepare_authorizations_database,
+    start,
+    stop,
+)
+
+LIMITED_API_BODY = 1024 * 1024  # max_body_bytes of the zaken API in the test routing table
+CONFIGURED_VERSION = "0.0-uit-configuratie"
+
+
+@dataclass
+class Stack:
+    url: str
+    log: Path
+    gateway: subprocess.Popen
+    fake_urls: dict[str, str]
+    authorizations_url: str
+    demo: Client
+    limited: Client
+
+    def seen_upstream(self, request_id: str) -> bool:
+        return httpx.get(f"{self.fake_urls['cases']}/_seen/{request_id}").json()["seen"]
+
+    def log_lines(self) -> list[str]:
+        return self.log.read_text().splitlines()
+
+    def log_entry(self, request_id: str) -> dict:
+        """The access-log line of one request (the gateway writes its log in batches)."""
+        deadline = time.monotonic() + 5
+        while True:
+            entries = [orjson.loads(line) for line in self.log_lines()]
+            mine = [entry for entry in entries if entry.get("request_id") == request_id]
+            if mine or time.monotonic() > deadline:
+                assert len(mine) == 1, f"expected one access-log line for {request_id}, found {len(mine)}"
+                return mine[0]
+            time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def component_env() -> dict:
+    return prepare_authorizations_database()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, component_env) -> Stack:
+    tmp = tmp_path_factory.mktemp("gateway")
+    env = dict(component_env)
+    demo = demo_client(env)
+    limited_id = f"gw-limited-{uuid.uuid4().hex[:8]}"
+    created = dict(line.split("=", 1) for line in grondwerk(env, "create_client", limited_id, "--all").split())
+
+    processes: list[subprocess.Popen] = []
+    try:
+        auth_port = free_port()
+        auth_url = f"http://127.0.0.1:{auth_port}"
+        processes.append(start(
+            [str(BIN / "gunicorn"), "components.authorizations.wsgi:application",
+             "--bind", f"127.0.0.1:{auth_port}", "--workers", "2", "--log-level", "warning"],
+            env, tmp / "authorizations.log", f"{auth_url}/_health/live"))
+
+        fakes = {name: free_port() for name in ("cases", "documents", "notifications", "persons")}
+        fake_urls = {name: f"http://127.0.0.1:{port}" for name, port in fakes.items()}
+        processes.append(start(
+            [PYTHON, "-m", "tests.gateway.fake_upstream", *(f"{n}={p}" for n, p in fakes.items())],
+            env, tmp / "fakes.log", f"{fake_urls['cases']}/_health/ready"))
+
+        routes = yaml.safe_load((ROOT / "deploy" / "gateway-routes.yaml").read_text())
+        for api in routes["apis"]:
+            if api["id"] == "zaken":
+                api["max_body_bytes"] = LIMITED_API_BODY
+            if api["id"] == "autorisaties":
+                api["version"] = CONFIGURED_VERSION  # the portal shows the component's own once seen
+        routes["apis"] += [
+            {"id": "dood", "title": "Dode API", "prefix": "/dood/", "component": "dead"},
+            {"id": "traag", "title": "Trage API", "prefix": "/traag/", "component": "slow", "read_timeout": 1},
+            {"id": "verborgen", "title": "Verborgen", "prefix": "/verborgen/", "component": "cases",
+             "public": ["/verborgen/"], "portal": False},
+        ]
+        routes["components"] = {"dead": {"url": f"http://127.0.0.1:{free_port()}"},
+                                "slow": {"url": fake_urls["cases"]}}
+        routes["rate_limits"] = {"window_seconds": 60, "default": 10_000,
+                                 "overrides": [{"client": limited_id, "api": "zaken", "limit": 3}]}
+        routes["limits"] = {"max_body_bytes": 300 * 1024 * 1024, "read_timeout": 10, "connect_timeout": 2,
+                            "health_timeout": 1}
+        routes_file = tmp / "routes.yaml"
+        routes_file.write_text(yaml.safe_dump(routes))
+
+        gateway_env = dict(env)
+        gateway_env.update({f"{name.upper()}_URL": url for name, url in fake_urls.items()})
+        gateway_env.update({"AUTHORIZATIONS_URL": auth_url, "GATEWAY_ROUTES": str(routes_file)})
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = tmp / "gateway.log"
+        gateway = start([PYTHON, "-m", "gateway", "--port", str(port)], gateway_env, log, f"{url}/_health/live")
+        processes.append(gateway)
+        yield Stack(url=url, log=log, gateway=gateway, fake_urls=fake_urls, authorizations_url=auth_url,
+                    demo=demo,
+                    limited=Client(limited_id, created["secret"]))
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        redis.Redis.from_url(redis_url()).delete(
+            *(redis.Redis.from_url(redis_url()).keys(f"grondwerk:gateway:ratelimit:{limited_id}:*") or [b"-"]))
+
+
+@pytest.fixture
+def gw(stack) -> httpx.Client:
+    with httpx.Client(base_url=stack.url, timeout=30) as client:
+        yield client
