@@ -9,11 +9,15 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # A component serving several APIs names one urlconf per API here (prefix -> module).
-URLCONFS: dict[str, str] = {}
+URLCONFS: dict[str, str] = {
+    "/catalogi/api/v1": "components.cases.catalogi.api.schema_urls",
+}
 
 # contract file -> (component, URL prefix of that API)
 CONTRACTS = {
     "autorisaties.yaml": ("authorizations", "/autorisaties/api/v1"),
+    "notificaties.yaml": ("notifications", "/notificaties/api/v1"),
+    "catalogi.yaml": ("cases", "/catalogi/api/v1"),
 }
 
 

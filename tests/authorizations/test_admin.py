@@ -39,3 +39,14 @@ def test_rotating_a_secret_shows_the_new_one_once(admin_client):
     assert credential.secret.encode() in response.content
     assert credential.secret.encode() not in admin_client.get(
         "/admin/authorizations/clientcredential/").content
+
+
+def test_contract_and_its_viewers_are_served_with_their_assets(client):
+    contract = client.get("/autorisaties/api/v1/schema/openapi.yaml")
+    assert contract.status_code == 200 and b"applicatie_list" in contract.content
+    swagger = client.get("/autorisaties/api/v1/schema/")
+    assert swagger.status_code == 200
+    asset = "/static/authorizations/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+    assert asset.encode() in swagger.content
+    response = client.get(asset)
+    assert response.status_code == 200 and int(response["Content-Length"]) > 100_000

@@ -31,6 +31,8 @@ class ApplicatieViewSet(viewsets.ModelViewSet):
     filterset_class = ApplicatieFilter
     lookup_field = "uuid"
     zgw_component = "ac"
+    zgw_resource = "applicatie"
+    zgw_verbs = {"retrieve": "read", "destroy": "delete"}  # as Autorisaties API 1.x names them
     required_scopes = {
         "list": SCOPE_AUTORISATIES_LEZEN,
         "retrieve": SCOPE_AUTORISATIES_LEZEN,
