@@ -3,10 +3,10 @@ migrations, demo credentials, then every component, a Celery worker per componen
 gateway under honcho until Ctrl-C, which stops them all (and the private servers) cleanly.
 
 Configuration (environment): `<COMPONENT>_PORT` / `GATEWAY_PORT` (defaults in
-`components.kernel.env.PORTS`), `WEB_CONCURRENCY` (gunicorn workers per component, default 2), `WEB_THREADS` (threads per worker, default 4),
-`WORKER_CONCURRENCY` (Celery threads per worker, default 8), `GRONDWERK_SERVICE_SECRET` (else
-generated once into `var/service-secret`), `UP_COMPONENTS` (comma-separated: start only these
-components), `UP_READY_TIMEOUT`.
+`components.kernel.env.PORTS`), `WEB_CONCURRENCY` (gunicorn workers per component, default 2),
+`WEB_THREADS` (threads per worker, default 4), `WORKER_CONCURRENCY` (Celery threads per worker,
+default 8), `GRONDWERK_SERVICE_SECRET` (else generated once into `var/service-secret`),
+`UP_COMPONENTS` (comma-separated: start only these components), `UP_READY_TIMEOUT`.
 """
 
 import contextlib
@@ -86,7 +86,8 @@ def _port_free(port: int) -> bool:
 
 
 def worker_command(component: str) -> list[str]:
-    """The component's Celery worker (with its embedded beat), as `components.kernel.celery` says."""
+    """The component's Celery worker, as `components.kernel.celery` says (its periodic sweeps run
+    in a thread inside the worker: there is no separate beat process to outlive it)."""
     # That module builds its Celery app at import, which needs some component's settings named.
     saved = os.environ.get("DJANGO_SETTINGS_MODULE")
     os.environ["DJANGO_SETTINGS_MODULE"] = f"components.{component}.settings"
@@ -98,8 +99,7 @@ def worker_command(component: str) -> list[str]:
         else:
             os.environ["DJANGO_SETTINGS_MODULE"] = saved
     argv = worker_argv(component, concurrency=env_int("WORKER_CONCURRENCY", 8))
-    # Each worker's beat keeps its schedule under var/, not in the working directory they share.
-    return [str(BIN / argv[0]), *argv[1:], "--schedule-filename", str(var_dir() / f"celerybeat-{component}")]
+    return [str(BIN / argv[0]), *argv[1:]]
 
 
 def plan(components: list[str]) -> list[Proc]:
@@ -195,7 +195,7 @@ def overview(procs: list[Proc], client_id: str, secret: str, answers) -> str:
             urls = "  ".join(proc.url + path for path in apis) or f"{proc.url}/"
             lines.append(f"  {proc.name:<{width}}  {urls}" + (f"  ({', '.join(extras)})" if extras else ""))
         else:
-            lines.append(f"  {proc.name:<{width}}  celery worker and beat for {proc.name.removeprefix('worker-')}")
+            lines.append(f"  {proc.name:<{width}}  celery worker for {proc.name.removeprefix('worker-')}")
     entry = web["gateway"].url if "gateway" in web else web["authorizations"].url
     grondwerk = shown(BIN / "grondwerk")
     lines += [
@@ -210,7 +210,22 @@ def overview(procs: list[Proc], client_id: str, secret: str, answers) -> str:
     return "\n".join(lines) + "\n"
 
 
-def announce_when_ready(procs: list[Proc], client_id: str, secret: str, stopping: threading.Event) -> None:
+def register_kanalen(procs: list[Proc], env: dict) -> None:
+    """Once the Notificaties API answers, every component registers its kanalen there (idempotent),
+    and the token caches subscribe to `autorisaties`."""
+    if not any(proc.name == "notifications" for proc in procs):
+        return
+    for proc in procs:
+        if proc.port is None or proc.name == "gateway":
+            continue
+        result = subprocess.run([str(BIN / "grondwerk"), proc.name, "register_kanalen", "--wait", "30"],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.stdout.write(f"{proc.name}: registering kanalen failed: {(result.stderr or result.stdout)[-500:]}\n")
+
+
+def announce_when_ready(procs: list[Proc], client_id: str, secret: str, stopping: threading.Event,
+                        env: dict | None = None) -> None:
     """Print the overview once every web process answers its health check (or say which does not)."""
     timeout = env_float("UP_READY_TIMEOUT", 120)
     deadline = time.monotonic() + timeout
@@ -233,6 +248,8 @@ def announce_when_ready(procs: list[Proc], client_id: str, secret: str, stopping
             if waiting:
                 stopping.wait(0.2)
         if not stopping.is_set():
+            if env is not None:
+                register_kanalen(procs, env)
             sys.stdout.write(overview(procs, client_id, secret, answers))
             sys.stdout.flush()
 
@@ -314,7 +331,8 @@ def _up() -> int:
     for proc in procs:
         manager.add_process(proc.name, f"exec {shlex.join(proc.command)}", env={**env, **proc.env}, cwd=str(ROOT))
     stopping = threading.Event()
-    threading.Thread(target=announce_when_ready, args=(procs, client_id, secret, stopping), daemon=True).start()
+    threading.Thread(target=announce_when_ready, args=(procs, client_id, secret, stopping, env),
+                     daemon=True).start()
     try:
         manager.loop()
     finally:

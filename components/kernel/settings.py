@@ -10,6 +10,7 @@ from .env import (
     component_url,
     database_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -69,6 +70,8 @@ def component_settings(component: str, *, apps: list[str], api_versions: dict[st
             "components.kernel.middleware.PublicUrlMiddleware",
             "components.kernel.middleware.ApiVersionMiddleware",
             "django.middleware.security.SecurityMiddleware",
+            # Admin, Swagger UI and Redoc assets, served by each component itself (WhiteNoise).
+            "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +96,8 @@ def component_settings(component: str, *, apps: list[str], api_versions: dict[st
         }},
         "STATIC_URL": f"/static/{component}/",
         "STATIC_ROOT": env_str("STATIC_ROOT", f"var/static/{component}"),
+        # Without collectstatic (development, tests) WhiteNoise serves straight from the apps.
+        "WHITENOISE_USE_FINDERS": env_bool("WHITENOISE_USE_FINDERS", True),
         # Behind the gateway: public URLs come from X-Forwarded-* (see PublicUrlMiddleware).
         "USE_X_FORWARDED_HOST": env_bool("TRUST_X_FORWARDED", True),
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
@@ -111,6 +116,7 @@ def component_settings(component: str, *, apps: list[str], api_versions: dict[st
         "CELERY_BROKER_URL": env_str("CELERY_BROKER_URL", redis_url()),
         "NOTIFICATIONS_URL": component_url("notifications", PORTS["notifications"]),
         "NOTIFICATIONS_DISABLED": env_bool("NOTIFICATIONS_DISABLED", False),
+        **outbox_and_celery_settings(component),
         "REST_FRAMEWORK": {
             "DEFAULT_AUTHENTICATION_CLASSES": [
                 "components.kernel.api.authentication.ZGWTokenAuthentication",
@@ -148,6 +154,48 @@ def component_settings(component: str, *, apps: list[str], api_versions: dict[st
     }
 
 
+def outbox_and_celery_settings(component: str) -> dict:
+    """The outbox relay and the Celery worker each component runs (see components/kernel/celery.py)."""
+    return {
+        # Called with the outbox row's id after the change commits: wakes the relay.
+        "OUTBOX_ON_COMMIT": env_str("OUTBOX_ON_COMMIT", "components.kernel.outbox.relay.wake_relay"),
+        # The periodic sweep posts whatever the on-commit wake-up missed (Redis or notifications down).
+        "OUTBOX_SWEEP_SECONDS": env_float("OUTBOX_SWEEP_SECONDS", 5.0),
+        "OUTBOX_BACKOFF_MAX_SECONDS": env_float("OUTBOX_BACKOFF_MAX_SECONDS", 300.0),
+        "OUTBOX_POST_TIMEOUT": env_float("OUTBOX_POST_TIMEOUT", 10.0),
+        # Each component's tasks run against its own database, so each has its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": env_str("CELERY_QUEUE", f"grondwerk.{component}"),
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        "CELERY_TASK_IGNORE_RESULT": True,
+        "CELERY_WORKER_HIJACK_ROOT_LOGGER": False,
+        # Celery's Django fixup closes the database connection around every task unless told to
+        # reuse it: a new PostgreSQL backend per task. Connections follow CONN_MAX_AGE and the health
+        # check instead (components/kernel/celery.py), as in a request.
+        "CELERY_DB_REUSE_MAX": 1_000_000,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": env_int("CELERY_PREFETCH_MULTIPLIER", 4),
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 2,
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        "CELERY_BROKER_CONNECTION_MAX_RETRIES": None,
+        # Celery 6's default, now: tasks running when the broker connection drops are given back.
+        "CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS": True,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            # An unacknowledged task (its worker died) goes back to the queue after this long; the
+            # outbox sweep and the deliveries' leases recover the work much sooner.
+            "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
+        # Sending a task while Redis is down must fail fast, not hang a request.
+        "CELERY_TASK_PUBLISH_RETRY_POLICY": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                             "interval_max": 0.2},
+        # What the worker's sweeper thread runs, and how often (see components/kernel/celery.py).
+        "WORKER_SWEEPS": {
+            "outbox": ("components.kernel.outbox.relay.sweep", env_float("OUTBOX_SWEEP_SECONDS", 5.0)),
+        },
+    }
+
+
 def logging_config(component: str) -> dict:
     level = env_str("LOG_LEVEL", "INFO")
     return {
@@ -167,5 +215,8 @@ def logging_config(component: str) -> dict:
         "loggers": {
             "django.request": {"level": "ERROR"},
             "django.db.backends": {"level": "WARNING"},
+            # One INFO line per HTTP request (deliveries, the relay) would drown everything else.
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
         },
     }

@@ -66,7 +66,8 @@ class ApplicatieViewSet(viewsets.ModelViewSet):
         services.delete_applicatie(self.request, instance, represent=self._represent)
 
     def get_success_headers(self, data):
-        return {"Location": data["url"]} if "url" in data else {}
+        # str(): the URL is a DRF Hyperlink (a str subclass) that WSGI servers may refuse.
+        return {"Location": str(data["url"])} if "url" in data else {}
 
     @extend_schema(
         summary="Vraag een applicatie op, op basis van clientId.",
