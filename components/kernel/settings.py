@@ -95,7 +95,8 @@ def component_settings(component: str, *, apps: list[str], api_versions: dict[st
             "KEY_PREFIX": f"grondwerk:{component}",
         }},
         "STATIC_URL": f"/static/{component}/",
-        "STATIC_ROOT": env_str("STATIC_ROOT", f"var/static/{component}"),
+        # Only set for `collectstatic` (e.g. in an image); otherwise WhiteNoise serves from the apps.
+        "STATIC_ROOT": env_str("STATIC_ROOT", "") or None,
         # Without collectstatic (development, tests) WhiteNoise serves straight from the apps.
         "WHITENOISE_USE_FINDERS": env_bool("WHITENOISE_USE_FINDERS", True),
         # Behind the gateway: public URLs come from X-Forwarded-* (see PublicUrlMiddleware).

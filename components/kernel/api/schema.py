@@ -34,6 +34,12 @@ class ValidatieFoutSerializer(FoutSerializer):
         ref_name = "ValidatieFout"
 
 
+API_VERSION_HEADER = {
+    "schema": {"type": "string"},
+    "description": "Geeft een specifieke API-versie aan in de context van een specifieke aanroep. "
+                   "Voorbeeld: 1.2.1.",
+}
+
 ERROR_STATUSES = (401, 403, 404, 406, 409, 410, 415, 429, 500)
 
 
@@ -64,19 +70,24 @@ class ZGWAutoSchema(AutoSchema):
     def _action_name(self) -> str:
         return getattr(self.view, "action", None) or self.method.lower()
 
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if not isinstance(responses, dict):
-            success = 201 if self.method == "POST" else 204 if self.method == "DELETE" else 200
-            responses = {success: responses}
+    def _get_response_bodies(self, direction="response"):
+        """The operation's own responses plus the standard's error responses. Done here rather than
+        in get_response_serializers, which `@extend_schema(responses=...)` replaces."""
+        bodies = super()._get_response_bodies(direction)
         is_list = getattr(self.view, "action", None) == "list"
+        errors = {}
         if self.method in ("POST", "PUT", "PATCH") or is_list:
-            responses.setdefault(400, OpenApiResponse(ValidatieFoutSerializer))
+            errors["400"] = ValidatieFoutSerializer
         for code in ERROR_STATUSES:
-            if code == 404 and is_list:
-                continue
-            responses.setdefault(code, OpenApiResponse(FoutSerializer))
-        return responses
+            if not (code == 404 and is_list):
+                errors[str(code)] = FoutSerializer
+        for code, serializer in errors.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(OpenApiResponse(serializer), code, None, direction)
+        for code, body in bodies.items():
+            if code.startswith("2"):
+                body.setdefault("headers", {}).setdefault("API-version", API_VERSION_HEADER)
+        return bodies
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         if str(status_code).startswith(("4", "5")):
@@ -84,11 +95,7 @@ class ZGWAutoSchema(AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if str(status_code).startswith("2"):
             headers = response.setdefault("headers", {})
-            headers["API-version"] = {
-                "schema": {"type": "string"},
-                "description": "Geeft een specifieke API-versie aan in de context van een "
-                               "specifieke aanroep. Voorbeeld: 1.2.1.",
-            }
+            headers["API-version"] = API_VERSION_HEADER
             if status_code == 201:
                 headers["Location"] = {
                     "schema": {"type": "string", "format": "uri"},

@@ -107,6 +107,7 @@ class AbonnementViewSet(viewsets.ModelViewSet):
     description="De notificatie wordt opgeslagen en afgeleverd bij elk ABONNEMENT op het KANAAL waarvan de "
                 "filters overeenkomen met de kenmerken. Een herhaling met dezelfde `Idempotency-Key` header "
                 "wordt niet opnieuw afgeleverd.",
+    responses={200: NotificatieSerializer},
 ))
 class NotificatieViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Bronnen publiceren hier NOTIFICATIEs; die worden onveranderd naar alle abonnees gerouteerd."""
@@ -127,7 +128,8 @@ class NotificatieViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
         stored, _ = services.publish_notificatie(kanaal, message, client_id=request.user.client_id,
                                                  idempotency_key=key)
-        return Response(stored, status=status.HTTP_201_CREATED)
+        # 200, not 201: the Notificaties API 1.0.1 contract answers a published notificatie with 200.
+        return Response(stored, status=status.HTTP_200_OK)
 
 
 @extend_schema_view(
