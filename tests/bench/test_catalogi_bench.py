@@ -125,8 +125,8 @@ def server():
 
 
 def _wrk(url: str) -> dict:
-    cmd = [WRK, "-t2", f"-c{CONCURRENCY}", f"-d{SECONDS:g}s", "--latency", "-H", f"Authorization: Bearer {TOKEN}",
-           url]
+    cmd = [WRK, "-t2", f"-c{CONCURRENCY}", f"-d{SECONDS:g}s", "--timeout", "30s", "--latency",
+           "-H", f"Authorization: Bearer {TOKEN}", url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     assert "Non-2xx" not in out and "Socket errors" not in out, out
 

@@ -1,13 +1,14 @@
-"""The read path of the Catalogi serializers: each class compiles its readable fields once into plain
-getters that emit camelCase keys, so a GET builds no DRF fields, walks no data twice and reverses no URL.
+"""The read path of the Catalogi serializers: each class compiles its readable fields once into one
+generated function that returns the camelCase dict, so a GET builds no DRF fields, walks no data
+twice and reverses no URL per object.
 
-Why: building a ModelSerializer's fields costs milliseconds per request, DRF's per-field dispatch and a
-second camelCase walk in the renderer cost more than the query on a page of 100. The serializer
-classes stay the one description of a resource (writes, validation and the OpenAPI schema use them
-as usual); `CompiledSerializerMixin.to_representation` reads through the compiled plan instead.
+Why: building a ModelSerializer's fields costs milliseconds per request, and DRF's per-field dispatch
+plus a second camelCase walk in the renderer cost more than the query on a page of 100. The
+serializer classes stay the one description of a resource (writes, validation and the OpenAPI
+schema use them as usual); `CompiledSerializerMixin.to_representation` reads through the plan.
 
-Relations are not loaded here: `selectors.py` annotates each queryset with what the plan reads
-(`<field>_uuid`, `<field>_uuids`, …), so a page costs one query whatever it holds.
+Relations are not loaded here: the rows come from `selectors.py`, annotated with what the plan
+reads (`<field>_uuid`, `<field>_uuids`, …), so a page's rows cost one query whatever they hold.
 """
 
 import datetime
