@@ -1,18 +1,10 @@
 """The Django admin manages applicaties and credentials without ever showing a secret."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from components.authorizations.models import Applicatie, ClientCredential
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    User.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.login(username="admin", password="pw")
-    return client
 
 
 def test_applicatie_pages_render(admin_client):

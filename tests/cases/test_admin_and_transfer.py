@@ -4,7 +4,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -15,13 +14,6 @@ from components.kernel.outbox.models import OutboxMessage
 from .conftest import API, besluittype_body, complete_zaaktype, zaaktype_body
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    User.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.login(username="admin", password="pw")
-    return client
 
 
 def test_admin_pages_render(admin_client, beheerder, catalogus):

@@ -2,18 +2,10 @@
 abonnement's auth."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from components.notifications.models import Abonnement, Delivery, DeliveryAttempt, Kanaal, Notificatie
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    User.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.login(username="admin", password="pw")
-    return client
 
 
 @pytest.fixture
