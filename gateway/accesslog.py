@@ -47,8 +47,10 @@ class AccessLog:
         self._records: list[tuple] = []
         self._scheduled = False
 
-    def add(self, record: tuple) -> None:
-        self._records.append(record)
+    def add(self, record: tuple | None) -> None:
+        """Keep a record (None: one already appended) and see that it is written soon."""
+        if record is not None:
+            self._records.append(record)
         if len(self._records) >= FLUSH_RECORDS:
             self.flush()
         elif not self._scheduled:
@@ -96,24 +98,43 @@ def configure(enabled: bool = True) -> None:
 
 def log_request(request_id: str, client_id: str, api: str, method: str, path: str, status: int, bytes_in: int,
                 bytes_out: int, upstream_ms: float | None, total_ms: float, error: str = "") -> None:
-    if access_log.enabled:
-        access_log.add((time.time(), request_id, client_id, api, method, path, status, bytes_in, bytes_out,
+    log = access_log
+    if log.enabled:
+        # AccessLog.add, inlined: this runs for every request.
+        records = log._records
+        records.append((time.time(), request_id, client_id, api, method, path, status, bytes_in, bytes_out,
                         upstream_ms, total_ms, error))
+        if not log._scheduled or len(records) >= FLUSH_RECORDS:
+            log.add(None)
 
 
 _json = orjson.dumps  # for the strings, which it quotes and escapes
+_quoted: dict[str, bytes] = {}  # the strings that repeat (API ids, methods, client ids), quoted once
+_second_bytes: list = [-1, b""]
+
+
+def _q(text: str) -> bytes:
+    quoted = _quoted.get(text)
+    if quoted is None:
+        if len(_quoted) > 10_000:
+            _quoted.clear()
+        quoted = _quoted[text] = _json(text)
+    return quoted
 
 
 def _line(record: tuple) -> bytes:
-    """One record as its JSON line, formatted directly (half the time of a dict through orjson)."""
+    """One record as its JSON line, formatted directly (a third of the time of a dict through orjson)."""
     (now, request_id, client_id, api, method, path, status, bytes_in, bytes_out, upstream_ms, total_ms,
      error) = record
-    return (b'{"time":"%s","level":"INFO","logger":"gateway.access","component":"gateway","request_id":%s,'
+    whole = int(now)
+    if whole != _second_bytes[0]:
+        _second_bytes[0], _second_bytes[1] = whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)).encode()
+    return (b'{"time":"%s.%03dZ","level":"INFO","logger":"gateway.access","component":"gateway","request_id":%s,'
             b'"client_id":%s,"api":%s,"method":%s,"path":%s,"status":%d,"bytes_in":%d,"bytes_out":%d,'
             b'"upstream_ms":%s,"total_ms":%.3f%s}') % (
-        _timestamp(now).encode(), _json(request_id), _json(client_id), _json(api), _json(method), _json(path),
-        status, bytes_in, bytes_out, b"null" if upstream_ms is None else b"%.3f" % upstream_ms, total_ms,
-        b',"error":' + _json(error) if error else b"")
+        _second_bytes[1], int((now - whole) * 1000), _json(request_id), _q(client_id), _q(api), _q(method),
+        _json(path), status, bytes_in, bytes_out, b"null" if upstream_ms is None else b"%.3f" % upstream_ms,
+        total_ms, b',"error":' + _json(error) if error else b"")
 
 
 def flush() -> None:

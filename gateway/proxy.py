@@ -23,26 +23,19 @@ from components.kernel.logging import REQUEST_ID_PATTERN
 from . import accesslog
 from .config import Api, GatewayConfig
 from .problems import problem_response
-from .ratelimit import RateLimiter
-from .upstream import UpstreamConnection, UpstreamError, UpstreamPool
+from .ratelimit import NEED_LEASE, RateLimiter
+from .upstream import HOP_BY_HOP, UpstreamConnection, UpstreamError, UpstreamPool
 
 logger = logging.getLogger("gateway.proxy")
 
-# RFC 9110 §7.6.1: meaningful for one connection only, never forwarded (plus what
-# `Connection` names and every Proxy-* header).
-HOP_BY_HOP = frozenset({
-    b"connection", b"keep-alive", b"te", b"trailer", b"transfer-encoding", b"upgrade",
-})
 # Set by the gateway itself, whatever the client or the component sent.
 OWN_REQUEST_HEADERS = frozenset({
     b"host", b"content-length", b"expect", b"x-request-id",
     b"x-forwarded-for", b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-prefix",
 })
-OWN_RESPONSE_HEADERS = frozenset({b"date", b"server", b"x-request-id"})
 PLAIN_CONNECTION = frozenset({b"keep-alive", b"Keep-Alive", b"close", b"Close"})
 # Every request header the loop below does more with than pass on.
 SPECIAL_REQUEST_HEADERS = HOP_BY_HOP | OWN_REQUEST_HEADERS | {b"authorization"}
-SPECIAL_RESPONSE_HEADERS = HOP_BY_HOP | OWN_RESPONSE_HEADERS | {b"api-version"}
 # A chunked request body up to this size is sent on with a Content-Length, because Django
 # (behind gunicorn) reads no body that comes without one.
 CHUNKED_BUFFER = 1024 * 1024
@@ -84,6 +77,22 @@ class Incoming(Protocol):
         """Whether the client went away (asked while an answer streams)."""
 
 
+class FastIncoming(Incoming, Protocol):
+    """What `Proxy.try_fast` needs beyond `Incoming`: to answer without awaiting, and to hand
+    the rest of the work to a task of the server's (which finishes an abandoned answer)."""
+
+    body_done: bool  # the whole request body (usually none) has been received
+
+    def answer(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """The complete answer, written at once."""
+
+    def abort(self) -> None:
+        """End the exchange without an answer: the connection is closed."""
+
+    def spawn(self, work) -> None:
+        """Run `work` (a coroutine that answers) as this request's task."""
+
+
 # Request ids the gateway makes: 32 hex digits, a random part per process and a counter.
 # Unique without asking the system for randomness on every request; ids are not secrets.
 _request_ids = itertools.count()
@@ -117,11 +126,23 @@ def _has_dot_segment(path: str) -> bool:
 
 
 class Exchange:
-    """One request on its way through: what the exchange needs and what the access log reports."""
+    """One request on its way through: what the exchange needs and what the access log reports.
+    Most fields keep their class-level default for most requests; only what differs is set."""
 
-    __slots__ = ("api", "req", "started", "request_id", "id_header", "client_id", "status", "bytes_in",
-                 "bytes_out", "upstream_ms", "error", "rate_headers", "prefetched", "body_done", "chunked",
-                 "read_timeout", "max_body", "responded")
+    client_id = ""
+    status = 0
+    bytes_in = 0
+    bytes_out = 0
+    upstream_ms: float | None = None
+    error = ""
+    rate_headers: list[tuple[bytes, bytes]] | tuple = ()
+    prefetched: list[bytes] | tuple = ()  # a small chunked body, read before sending (a list then)
+    body_done = True
+    chunked = False
+    read_timeout = 0.0
+    max_body = 0
+    responded = False
+    sent_at = 0.0
 
     def __init__(self, api: Api, req: Incoming, started: float, request_id: str):
         self.api = api
@@ -129,19 +150,6 @@ class Exchange:
         self.started = started
         self.request_id = request_id
         self.id_header = (b"x-request-id", request_id.encode())
-        self.client_id = ""
-        self.status = 0
-        self.bytes_in = 0
-        self.bytes_out = 0
-        self.upstream_ms: float | None = None
-        self.error = ""
-        self.rate_headers: list[tuple[bytes, bytes]] | tuple = ()
-        self.prefetched: list[bytes] = []
-        self.body_done = True
-        self.chunked = False
-        self.read_timeout = 0.0
-        self.max_body = 0
-        self.responded = False
 
 
 class Proxy:
@@ -173,6 +181,93 @@ class Proxy:
             incoming.close()
 
     async def handle(self, api: Api, req: Incoming) -> None:
+        """Proxy one request (the general path: any request, any server)."""
+        exchange, parsed = self._begin(api, req)
+        await self._run(exchange, self._proxy(exchange, *parsed))
+
+    def try_fast(self, api: Api, req) -> bool:
+        """Proxy the usual request without a task of its own, or return False (before touching
+        it) for `handle` to do it. A `FastIncoming` only (the gateway's own server).
+
+        The usual request has no body, a token the verifier answers from its local cache, a rate
+        limit this process holds a lease for, and a kept-alive connection free: it is checked
+        and sent on here, synchronously, and answered from the upstream connection's callback
+        (`_upstream_ready`) once the whole (small) answer is in. Whatever is not usual, up to
+        and including a failure or a large answer after it was sent, is taken over by the
+        general path's own code, from where the fast path got to."""
+        path = req.path
+        if not req.body_done or "/." in path or api.is_blocked(path):
+            return False
+        exchange, parsed = self._begin(api, req)
+        forward, authorization, content_length, chunked, host, forwarded = parsed
+        if content_length is not None or chunked:
+            req.spawn(self._run(exchange, self._proxy(exchange, *parsed)))
+            return True
+        if not api.is_public(path):
+            identity = None
+            if authorization is not None:
+                try:
+                    identity = self.verifier.cached(read_bearer(authorization.decode("latin-1")))
+                except TokenError:
+                    pass  # refused: the general path says why
+            decision = NEED_LEASE
+            if identity is not None:
+                decision = self.limiter.check_local(identity.client_id, api.id)
+            if decision is NEED_LEASE:
+                # Nothing was counted yet: the general path checks it all from the start.
+                req.spawn(self._run(exchange, self._proxy(exchange, *parsed)))
+                return True
+            exchange.client_id = identity.client_id
+            if decision is not None:
+                exchange.rate_headers = decision.headers()
+                if not decision.allowed:
+                    req.spawn(self._run(exchange, self._refuse_throttled(exchange, decision)))
+                    return True
+        exchange.read_timeout = api.read_timeout or self.config.read_timeout
+        head = self._head(exchange, forward, host, forwarded, None, False)
+        pool = self.pools[api.component]
+        if not pool.take_slot():
+            req.spawn(self._run(exchange, self._forward(exchange, head)))
+            return True
+        connection = pool.idle_connection()
+        if connection is None:
+            req.spawn(self._run(exchange, self._forward(exchange, head, slot_taken=True)))
+            return True
+        exchange.sent_at = time.perf_counter()
+        connection.start(head, req.method == "HEAD")
+        connection.exchange = (exchange, head)
+        connection.listen(self._upstream_ready, exchange.read_timeout)
+        return True
+
+    def _upstream_ready(self, connection: UpstreamConnection) -> None:
+        """The fast path's callback: the answer is here (or the exchange went wrong)."""
+        exchange, head = connection.exchange
+        connection.exchange = None
+        if connection.error is not None or not connection.complete:
+            # A failure (retried or answered by the general path) or a body to stream.
+            exchange.req.spawn(self._run(exchange, self._forward(exchange, head, connection)))
+            return
+        pool = self.pools[exchange.api.component]
+        try:
+            headers = self._answer_head(exchange, connection)
+            body = connection.ready_body()
+            pool.release(connection)
+            pool.free_slot()
+            exchange.bytes_out = len(body)
+            length = connection.content_length
+            exchange.req.answer(exchange.status, headers, body, length if length >= 0 else None)
+        except Exception:
+            # A bug: logged with its trace; the client sees its connection closed.
+            logger.exception("unhandled error while proxying")
+            exchange.error = "error"
+            if not connection.closed and connection not in pool.idle:
+                connection.close()
+                pool.free_slot()
+            exchange.req.abort()
+        self._log(exchange)
+
+    def _begin(self, api: Api, req: Incoming) -> tuple[Exchange, tuple]:
+        """One pass over the request headers: what is forwarded, and what the gateway reads."""
         started = time.perf_counter()
         incoming_id = b""
         authorization = None
@@ -220,11 +315,15 @@ class Proxy:
         if not (request_id and REQUEST_ID_PATTERN.match(request_id)):
             request_id = new_request_id()
         exchange = Exchange(api, req, started, request_id)
-        id_header = exchange.id_header
+        return exchange, (forward, authorization, content_length, chunked, host,
+                          (forwarded_for, forwarded_host, forwarded_proto, forwarded_prefix))
+
+    async def _run(self, exchange: Exchange, work) -> None:
+        """Await the work on an exchange; what goes wrong becomes its answer, and it is logged."""
+        req, id_header = exchange.req, exchange.id_header
         try:
             try:
-                await self._proxy(exchange, forward, authorization, content_length, chunked, host,
-                                  (forwarded_for, forwarded_host, forwarded_proto, forwarded_prefix))
+                await work
             except RequestRefused as refusal:
                 exchange.status = refusal.status
                 exchange.error = refusal.code
@@ -232,6 +331,7 @@ class Proxy:
                                                          [id_header, *(refusal.headers or ())])
             except UpstreamError as error:
                 # Only raised before the answer started: connect failures, timeouts, broken heads.
+                api = exchange.api
                 exchange.status = error.status
                 exchange.error = error.code
                 exchange.bytes_out = await self._problem(
@@ -247,15 +347,24 @@ class Proxy:
                     exchange.bytes_out = await self._problem(
                         req, 500, "error", "Er is een onverwachte fout opgetreden.", [id_header])
         finally:
-            accesslog.log_request(request_id, exchange.client_id, api.id, req.method, req.path, exchange.status,
-                                  exchange.bytes_in, exchange.bytes_out, exchange.upstream_ms,
-                                  (time.perf_counter() - started) * 1000, exchange.error)
+            self._log(exchange)
+
+    @staticmethod
+    def _log(exchange: Exchange) -> None:
+        req = exchange.req
+        accesslog.log_request(exchange.request_id, exchange.client_id, exchange.api.id, req.method, req.path,
+                              exchange.status, exchange.bytes_in, exchange.bytes_out, exchange.upstream_ms,
+                              (time.perf_counter() - exchange.started) * 1000, exchange.error)
 
     @staticmethod
     async def _problem(req: Incoming, status: int, code: str, detail: str, headers) -> int:
         headers, body = problem_response(status, code, detail, headers)
         await req.respond(status, headers, body)
         return len(body)
+
+    async def _refuse_throttled(self, exchange: Exchange, decision) -> None:
+        raise RequestRefused(429, "throttled", f"Te veel verzoeken voor {exchange.api.title}; probeer het "
+                             f"over {decision.reset} seconden opnieuw.", exchange.rate_headers)
 
     async def _proxy(self, exchange: Exchange, forward, authorization, content_length, chunked, host,
                      forwarded) -> None:
@@ -282,8 +391,7 @@ class Proxy:
             if decision is not None:
                 exchange.rate_headers = decision.headers()
                 if not decision.allowed:
-                    raise RequestRefused(429, "throttled", f"Te veel verzoeken voor {api.title}; probeer het "
-                                         f"over {decision.reset} seconden opnieuw.", exchange.rate_headers)
+                    await self._refuse_throttled(exchange, decision)
 
         max_body = api.max_body_bytes or self.config.max_body_bytes
         length = None
@@ -296,7 +404,7 @@ class Proxy:
                 raise RequestRefused(413, "request-too-large", self._too_large(max_body))
 
         # A chunked body: small ones are collected and sent with a length.
-        prefetched = exchange.prefetched
+        prefetched = exchange.prefetched = []
         body_done = not chunked and not length
         if chunked:
             size = 0
@@ -318,17 +426,23 @@ class Proxy:
         exchange.chunked = chunked
         exchange.max_body = max_body
         exchange.read_timeout = api.read_timeout or self.config.read_timeout
+        await self._forward(exchange, self._head(exchange, forward, host, forwarded, length, chunked))
 
-        head = self._head(exchange, forward, host, forwarded, length, chunked)
-        pool = self.pools[api.component]
-        if not pool.take_slot():
+    async def _forward(self, exchange: Exchange, head: bytes, connection: UpstreamConnection | None = None,
+                       slot_taken: bool = False) -> None:
+        """Exchange the request with its component over a pooled connection. `connection`: one
+        the request was already sent on (by the fast path), holding a slot of the pool."""
+        pool = self.pools[exchange.api.component]
+        if connection is None and not slot_taken and not pool.take_slot():
             await pool.wait_slot()
         try:
-            connection = pool.idle_connection() or await pool.connect()
+            sent = connection is not None
+            if connection is None:
+                connection = pool.idle_connection() or await pool.connect()
             try:
-                await self._exchange(exchange, connection, head)
+                await self._exchange(exchange, connection, head, sent)
             except UpstreamError as error:
-                if error.retryable and connection.reused and body_done and not prefetched:
+                if error.retryable and connection.reused and exchange.body_done and not exchange.prefetched:
                     # A kept-alive connection the component had just closed: once more, fresh.
                     connection.close()
                     connection = await pool.connect()
@@ -368,46 +482,46 @@ class Proxy:
                  b"\r\nx-forwarded-proto: ", forwarded_proto,
                  b"\r\nx-request-id: ", exchange.id_header[1], b"\r\n"]
         if trust and forwarded_prefix:
-            lines += [b"x-forwarded-prefix: ", forwarded_prefix, b"\r\n"]
+            lines += (b"x-forwarded-prefix: ", forwarded_prefix, b"\r\n")
         for name, value in forward:
-            lines += [name, b": ", value, b"\r\n"]
+            lines += (name, b": ", value, b"\r\n")
         if chunked:
             lines.append(b"transfer-encoding: chunked\r\n")
         elif length is not None:
-            lines += [b"content-length: ", b"%d" % length, b"\r\n"]
+            lines += (b"content-length: ", b"%d" % length, b"\r\n")
         lines.append(b"\r\n")
         return b"".join(lines)
 
-    async def _exchange(self, exchange: Exchange, connection: UpstreamConnection, head: bytes) -> None:
-        req, read_timeout = exchange.req, exchange.read_timeout
-        sent_at = time.perf_counter()
-        connection.start(head, req.method == "HEAD")
-        if exchange.prefetched or not exchange.body_done:
-            await self._send_body(exchange, connection)
-
-        status, upstream_headers = await connection.read_head(read_timeout)
-        exchange.upstream_ms = (time.perf_counter() - sent_at) * 1000
-        exchange.status = status
-        dropped = None
-        headers = [exchange.id_header]
-        special = SPECIAL_RESPONSE_HEADERS
-        for header in upstream_headers:
-            name = header[0]
-            if name not in special:
-                if not name.startswith(b"proxy-"):
-                    headers.append(header)
-            elif name == b"api-version":
-                self.live_versions[exchange.api.id] = header[1].decode("latin-1")
-                headers.append(header)
-            elif name == b"connection":
-                dropped = _connection_tokens(header[1])
-        if dropped:
-            headers = [(n, v) for n, v in headers if n not in dropped]
+    def _answer_head(self, exchange: Exchange, connection: UpstreamConnection) -> list[tuple[bytes, bytes]]:
+        """The component's answer head as it goes to the client (also noted in the exchange);
+        the connection has already left out what is not passed on (`upstream.NOT_PASSED_ON`)."""
+        exchange.upstream_ms = (time.perf_counter() - exchange.sent_at) * 1000
+        exchange.status = connection.status
+        exchange.responded = True
+        headers = [exchange.id_header, *connection.headers]
+        if connection.connection_header is not None:
+            dropped = _connection_tokens(connection.connection_header)
+            if dropped:
+                headers = [(n, v) for n, v in headers if n not in dropped]
+        if connection.api_version is not None:
+            self.live_versions[exchange.api.id] = connection.api_version.decode("latin-1")
         if exchange.rate_headers:
             headers += exchange.rate_headers
+        return headers
 
+    async def _exchange(self, exchange: Exchange, connection: UpstreamConnection, head: bytes,
+                        sent: bool = False) -> None:
+        req, read_timeout = exchange.req, exchange.read_timeout
+        if not sent:
+            exchange.sent_at = time.perf_counter()
+            connection.start(head, req.method == "HEAD")
+            if exchange.prefetched or not exchange.body_done:
+                await self._send_body(exchange, connection)
+        if not connection.head_ready() or connection.error is not None:
+            await connection.read_head(read_timeout)
+        headers = self._answer_head(exchange, connection)
+        status = exchange.status
         body = connection.ready_body()
-        exchange.responded = True
         exchange.bytes_out = len(body)
         if connection.complete:
             # The usual case for API answers: everything is here, and leaves in one piece.

@@ -20,6 +20,7 @@ logger = logging.getLogger("gateway.ratelimit")
 
 KEY = "grondwerk:gateway:ratelimit:{client_id}:{api_id}:{window}"
 REDIS_RETRY_SECONDS = 5.0
+NEED_LEASE = object()  # check_local: this one needs a round trip to Redis (`check`)
 
 
 @dataclass(slots=True)  # not frozen: one is made per request, and frozen ones are slower to make
@@ -61,15 +62,15 @@ class RateLimiter:
         self._leases: dict[tuple[str, str], _Lease] = {}
         self._redis_down_until = 0.0
 
-    async def check(self, client_id: str, api_id: str) -> Decision | None:
-        """The decision for one request, or None when no limit applies (or Redis is down)."""
+    def check_local(self, client_id: str, api_id: str):
+        """The decision for one request when it needs no Redis (a lease in hand, or no limit):
+        a Decision, None when no limit applies (or Redis is down), else `NEED_LEASE`."""
         limit = self.limits.limit_for(client_id, api_id)
         if not limit:
             return None
         window_seconds = self.limits.window_seconds
         now = time.time()
         window = int(now // window_seconds)
-        reset = max(1, math.ceil((window + 1) * window_seconds - now))
         key = (client_id, api_id)
         lease = self._leases.get(key)
         if lease is None or lease.window != window:
@@ -77,21 +78,39 @@ class RateLimiter:
         if lease.tokens == 0 and not lease.exhausted:
             if time.monotonic() < self._redis_down_until:
                 return None
-            size = lease_size(limit)
-            try:
-                counted = await self._count(client_id, api_id, window, size, window_seconds)
-            except Exception as exc:
-                self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-                logger.warning("rate limits not enforced: Redis unavailable (%s)", exc.__class__.__name__)
-                return None
-            lease = self._leases.get(key)
-            if lease is None or lease.window != window:
-                lease = self._new_lease(key, window)
-            granted = max(0, min(size, limit - (counted - size)))
-            lease.counted = max(lease.counted, counted)
-            lease.tokens += granted
-            if granted == 0:
-                lease.exhausted = True
+            return NEED_LEASE
+        return self._spend(lease, limit, window, window_seconds, now)
+
+    async def check(self, client_id: str, api_id: str) -> Decision | None:
+        """The decision for one request, or None when no limit applies (or Redis is down)."""
+        decision = self.check_local(client_id, api_id)
+        if decision is not NEED_LEASE:
+            return decision
+        limit = self.limits.limit_for(client_id, api_id)
+        window_seconds = self.limits.window_seconds
+        now = time.time()
+        window = int(now // window_seconds)
+        size = lease_size(limit)
+        try:
+            counted = await self._count(client_id, api_id, window, size, window_seconds)
+        except Exception as exc:
+            self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            logger.warning("rate limits not enforced: Redis unavailable (%s)", exc.__class__.__name__)
+            return None
+        key = (client_id, api_id)
+        lease = self._leases.get(key)
+        if lease is None or lease.window != window:
+            lease = self._new_lease(key, window)
+        granted = max(0, min(size, limit - (counted - size)))
+        lease.counted = max(lease.counted, counted)
+        lease.tokens += granted
+        if granted == 0:
+            lease.exhausted = True
+        return self._spend(lease, limit, window, window_seconds, now)
+
+    @staticmethod
+    def _spend(lease: "_Lease", limit: int, window: int, window_seconds: int, now: float) -> Decision:
+        reset = max(1, math.ceil((window + 1) * window_seconds - now))
         if lease.tokens == 0:
             return Decision(False, limit, 0, reset)
         lease.tokens -= 1

@@ -76,10 +76,20 @@ class Request:
     """One request on a connection: what the proxy reads (`gateway.proxy.Incoming`) and how it
     answers."""
 
-    __slots__ = ("conn", "method", "path", "target", "raw_path", "query", "headers", "peer", "server_host",
-                 "scheme", "keep_alive", "http_version", "head_only", "expect_continue", "chunks", "buffered",
-                 "body_done", "_waiter", "started", "finished", "bodyless", "chunked_out", "remaining",
-                 "disconnected", "_disconnect_waiter")
+    # Defaults at class level: a request sets only what differs (most have no body, for one).
+    scheme = b"http"
+    head_only = False
+    chunks: collections.deque[bytes] | tuple = ()  # body pieces not yet received by the handler
+    buffered = 0
+    body_done = False
+    _waiter: asyncio.Future | None = None
+    started = False
+    finished = False
+    bodyless = False
+    chunked_out = False
+    remaining = 0
+    disconnected = False
+    _disconnect_waiter: asyncio.Future | None = None
 
     def __init__(self, conn: "Connection", method: str, path: str, target: bytes, raw_path: bytes, query: bytes,
                  headers: list, keep_alive: bool, http_version: str, expect_continue: bool):
@@ -92,22 +102,11 @@ class Request:
         self.headers = headers
         self.peer = conn.peer
         self.server_host = conn.server_host
-        self.scheme = b"http"
         self.keep_alive = keep_alive
         self.http_version = http_version
-        self.head_only = method == "HEAD"
+        if method == "HEAD":
+            self.head_only = True
         self.expect_continue = expect_continue
-        self.chunks: collections.deque[bytes] = collections.deque()
-        self.buffered = 0
-        self.body_done = False
-        self._waiter: asyncio.Future | None = None
-        self.started = False
-        self.finished = False
-        self.bodyless = False
-        self.chunked_out = False
-        self.remaining = 0
-        self.disconnected = False
-        self._disconnect_waiter: asyncio.Future | None = None
 
     # -- the request body ----------------------------------------------------------------------
     def _wake(self) -> None:
@@ -155,6 +154,27 @@ class Request:
 
     # -- the answer ----------------------------------------------------------------------------
     async def respond(self, status: int, headers, body: bytes = b"", more: bool = False) -> None:
+        self._start_answer(status, headers, body, more)
+        if more and self.conn.write_paused:
+            await self.conn.drain()
+
+    def answer(self, status: int, headers, body: bytes, length: int | None = None) -> None:
+        """The complete answer at once (the proxy's fast path; no waiting involved). `length`:
+        the Content-Length among `headers` when the caller knows it (-1: none), saving a search."""
+        self._start_answer(status, headers, body, False, length)
+
+    def abort(self) -> None:
+        """No (complete) answer will come: closing the connection is all the client can be told."""
+        self.conn.close()
+        if not self.finished:
+            self._finish()
+
+    def spawn(self, work) -> None:
+        """Run `work` as this request's task (see `Server.serve`)."""
+        conn = self.conn
+        conn.task = conn.loop.create_task(conn.server.serve(self, work))
+
+    def _start_answer(self, status: int, headers, body: bytes, more: bool, length: int | None = None) -> None:
         if self.started:
             raise RuntimeError("the answer has already started")
         self.started = True
@@ -165,16 +185,21 @@ class Request:
             if not more:
                 self._finish()
             return
-        lines = [status_line(status), date_line()]
-        length = -1
-        for header in headers:
-            name = header[0]
-            if name == b"content-length":
-                try:
-                    length = int(header[1])
-                except ValueError:
-                    length = -1
-            lines += (name, b": ", header[1], b"\r\n")
+        if length is None:
+            length = -1
+            for name, value in headers:
+                if name == b"content-length":
+                    try:
+                        length = int(value)
+                    except ValueError:
+                        length = -1
+        # Every header line joined in C: b"name: value" for each, then CRLF between them.
+        now = int(time.time())
+        if now != _date[0]:
+            date_line()
+        status_text = STATUS_LINES.get(status) or status_line(status)
+        lines = [status_text, _date[1], b"\r\n".join(map(b": ".join, headers)), b"\r\n"] if headers \
+            else [status_text, _date[1]]
         if self.head_only or status < 200 or status == 204 or status == 304:
             self.bodyless = True
             body = b""
@@ -201,8 +226,6 @@ class Request:
             conn.transport.writelines((b"".join(lines), body))  # no copy of a large body
         if not more:
             self._finish()
-        elif conn.write_paused:
-            await conn.drain()
 
     async def write(self, body: bytes, more: bool) -> None:
         if not self.started or self.finished:
@@ -229,7 +252,8 @@ class Request:
         self.finished = True
         if self.remaining and not self.bodyless:
             self.keep_alive = False  # the body did not match its Content-Length: the connection is lost
-        self._signal_disconnect()
+        if self._disconnect_waiter is not None:
+            self._signal_disconnect()
         self.conn.request_done(self)
 
 
@@ -253,6 +277,8 @@ class Connection(asyncio.Protocol):
         self.head: list[tuple[bytes, bytes]] = []
         self.head_size = 0
         self.expect_continue = False
+        self.has_body = False  # the request being parsed announced a body
+        self.start_when_complete = False
         self.idle_since = time.monotonic()
         self.closed = False
         self.closing = False  # close once the current answer is complete
@@ -327,20 +353,26 @@ class Connection(asyncio.Protocol):
         if self.head_size > MAX_HEAD:
             raise HeadTooLarge()
         name = name.lower()
-        if name == b"expect" and value.lower() == b"100-continue":
+        if name == b"content-length" or name == b"transfer-encoding":
+            self.has_body = True
+        elif name == b"expect" and value.lower() == b"100-continue":
             self.expect_continue = True
         self.head.append((name, value))
 
     def on_headers_complete(self) -> None:
         parser = self.parser
-        url = self.url
-        parsed = httptools.parse_url(url)
-        raw_path = parsed.path or b"/"
-        query = parsed.query or b""
+        url = target = self.url
+        if url[:1] == b"/" and b"#" not in url:
+            # The usual origin form (llhttp has checked its characters): split here, in C.
+            raw_path, _, query = url.partition(b"?")
+        else:
+            parsed = httptools.parse_url(url)
+            raw_path = parsed.path or b"/"
+            query = parsed.query or b""
+            target = raw_path + b"?" + query if query else raw_path
         path = raw_path.decode("latin-1")
         if "%" in path:
             path = unquote(path)
-        target = url if url[:1] == b"/" and b"#" not in url else (raw_path + b"?" + query if query else raw_path)
         http_version = parser.get_http_version()
         request = Request(self, parser.get_method().decode("ascii"), path, target, raw_path, query, self.head,
                           parser.should_keep_alive() and http_version == "1.1", http_version,
@@ -351,7 +383,13 @@ class Connection(asyncio.Protocol):
         self.expect_continue = False
         self.parsing = request
         if self.current is None:
-            self.start(request)
+            if self.has_body:
+                self.start(request)  # its body streams to it as it comes
+            else:
+                # Complete in a moment (httptools says so next, from the same data): started
+                # then, so that it can be answered without a task of its own (Proxy.try_fast).
+                self.current = request
+                self.start_when_complete = True
         else:
             self.pending.append(request)  # pipelined: its turn comes when the one before is answered
             self.pause_reading()
@@ -360,7 +398,10 @@ class Connection(asyncio.Protocol):
         request = self.parsing
         if request.finished:
             return  # answered before its body was read: the rest is read and dropped
-        request.chunks.append(body)
+        chunks = request.chunks
+        if chunks.__class__ is tuple:
+            chunks = request.chunks = collections.deque()
+        chunks.append(body)
         request.buffered += len(body)
         if request._waiter is not None:
             request._wake()
@@ -370,16 +411,28 @@ class Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         request = self.parsing
         self.parsing = None
+        self.has_body = False
         request.body_done = True
         if request._waiter is not None:
             request._wake()
-        if request.finished and self.closing:
+        if self.start_when_complete:
+            self.start_when_complete = False
+            self.start(request)
+        elif request.finished and self.closing:
             self.close()  # the rest of a body answered early has been read: now close
 
     # -- running requests ------------------------------------------------------------------------
     def start(self, request: Request) -> None:
         self.current = request
-        self.task = self.loop.create_task(self.server.serve(request))
+        server = self.server
+        api = server.route(request.path)
+        if api is None:
+            work = server.asgi(request)
+        elif server.proxy.try_fast(api, request):
+            return
+        else:
+            work = server.proxy.handle(api, request)
+        self.task = self.loop.create_task(server.serve(request, work))
 
     def request_done(self, request: Request) -> None:
         if self.current is not request:
@@ -393,7 +446,7 @@ class Connection(asyncio.Protocol):
                 # Answered before its body was all here (a refusal, or the component's early
                 # answer): read and drop the rest, so that closing does not reset the connection
                 # under an answer the client has not read yet; the idle sweep bounds how long.
-                request.chunks.clear()
+                request.chunks = ()
                 request.buffered = 0
                 self.closing = True
                 self.idle_since = time.monotonic()
@@ -468,14 +521,11 @@ class Server:
             conn.close()
         self._sweeper = self.loop.call_later(1.0, self._sweep)
 
-    async def serve(self, request: Request) -> None:
+    async def serve(self, request: Request, work) -> None:
+        """Run the work that answers a request; an answer it leaves unfinished is finished here."""
         conn = request.conn
-        api = self.route(request.path)
         try:
-            if api is not None:
-                await self.proxy.handle(api, request)
-            else:
-                await self.asgi(request)
+            await work
         except asyncio.CancelledError:
             conn.close()
             raise

@@ -23,6 +23,13 @@ HIGH_WATER = 512 * 1024
 LOW_WATER = 128 * 1024
 # Answers up to this size are passed on in one piece (see above).
 WHOLE_BODY = 64 * 1024
+# RFC 9110 §7.6.1: meaningful for one connection only, never forwarded (nor are the headers
+# `Connection` names, nor any Proxy-* header).
+HOP_BY_HOP = frozenset({
+    b"connection", b"keep-alive", b"te", b"trailer", b"transfer-encoding", b"upgrade",
+})
+# An answer's headers the gateway does not pass on: hop-by-hop ones, and those it sets itself.
+NOT_PASSED_ON = HOP_BY_HOP | {b"date", b"server", b"x-request-id"}
 
 
 class UpstreamError(Exception):
@@ -62,6 +69,8 @@ class UpstreamConnection(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._deadline = 0.0
         self._what = ""
+        self._listener = None  # see listen()
+        self.exchange = None  # whatever the listener needs to know
         self.parser = None
         self.head_only = False
         self._reset(False)
@@ -73,7 +82,9 @@ class UpstreamConnection(asyncio.Protocol):
             self.parser = httptools.HttpResponseParser(self)
         self.head_only = head_only
         self.status = 0
-        self.headers: list[tuple[bytes, bytes]] = []
+        self.headers: list[tuple[bytes, bytes]] = []  # those passed on (see on_header)
+        self.connection_header: bytes | None = None
+        self.api_version: bytes | None = None
         self.content_length = -1  # -1: no Content-Length
         self.headers_done = False
         self.length_known = False
@@ -101,6 +112,10 @@ class UpstreamConnection(asyncio.Protocol):
         except httptools.HttpParserError:
             self._fail(UpstreamError("het component gaf een ongeldig HTTP-antwoord"))
             self.close()
+        # Called here, once the parser is done with the data, rather than from its callbacks:
+        # the listener may hand this connection to the next exchange at once.
+        if self._listener is not None and (self.error is not None or self.head_ready()):
+            self._call_listener()
 
     def eof_received(self):
         return False  # close our side too
@@ -114,6 +129,8 @@ class UpstreamConnection(asyncio.Protocol):
             self._wake()
         if not self.complete:
             self._fail(UpstreamError("het component verbrak de verbinding", retryable=not self.got_bytes))
+        if self._listener is not None:
+            self._call_listener()
         waiter, self._drain_waiter = self._drain_waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -132,12 +149,19 @@ class UpstreamConnection(asyncio.Protocol):
 
     # -- httptools callbacks -----------------------------------------------------------------
     def on_header(self, name: bytes, value: bytes) -> None:
+        # Sorted as they arrive: `headers` keeps those the gateway passes on.
         name = name.lower()
+        if name in NOT_PASSED_ON or name[:6] == b"proxy-":
+            if name == b"transfer-encoding":
+                self.length_known = True
+            elif name == b"connection":
+                self.connection_header = value
+            return
         if name == b"content-length":
             # httptools has checked that it is a number and that there is only one.
             self.content_length = int(value)
-        elif name == b"transfer-encoding":
-            self.length_known = True
+        elif name == b"api-version":
+            self.api_version = value
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
@@ -145,6 +169,7 @@ class UpstreamConnection(asyncio.Protocol):
         if status < 200:
             self.content_length = -1
             self.length_known = False
+            self.connection_header = self.api_version = None
             return  # an interim answer (100 Continue); the real one follows on this parser
         self.status = status
         self.headers_done = True
@@ -197,17 +222,18 @@ class UpstreamConnection(asyncio.Protocol):
     def _wait(self, timeout: float, what: str) -> asyncio.Future:
         """A future the next event (data, end, failure) completes; it fails after `timeout`."""
         waiter = self._waiter = self.loop.create_future()
-        self._what = what
-        deadline = self._deadline = self.loop.time() + timeout
-        timer = self._timer
-        if timer is None or timer.when() > deadline:
-            if timer is not None:
-                timer.cancel()
-            self._timer = self.loop.call_at(deadline, self._check_deadline)
+        self._arm(timeout, what)
         return waiter
 
     def _check_deadline(self) -> None:
         self._timer = None
+        if self._listener is not None:
+            if self.loop.time() >= self._deadline:
+                self._fail(UpstreamTimeout(f"het component antwoordde niet binnen de tijd ({self._what})"))
+                self._call_listener()
+            else:
+                self._timer = self.loop.call_at(self._deadline, self._check_deadline)
+            return
         waiter = self._waiter or self._drain_waiter
         if waiter is None or waiter.done():
             return  # nothing is waiting: the next wait arms a timer again
@@ -217,10 +243,31 @@ class UpstreamConnection(asyncio.Protocol):
         else:
             self._timer = self.loop.call_at(self._deadline, self._check_deadline)
 
+    def _arm(self, timeout: float, what: str) -> None:
+        self._what = what
+        deadline = self._deadline = self.loop.time() + timeout
+        timer = self._timer
+        if timer is None or timer.when() > deadline:
+            if timer is not None:
+                timer.cancel()
+            self._timer = self.loop.call_at(deadline, self._check_deadline)
+
     def start(self, head: bytes, head_only: bool) -> None:
         """Send a request head; the body, if any, follows with `write`."""
         self._reset(head_only)
         self.transport.write(head)
+
+    def listen(self, listener, timeout: float) -> None:
+        """Instead of awaiting `read_head`: `listener(self)` is called once, as soon as the head
+        (with a small body: the whole answer) is here, or the exchange failed or timed out."""
+        self._whole = True
+        self._listener = listener
+        self._arm(timeout, "wachten op antwoord")
+
+    def _call_listener(self) -> None:
+        listener, self._listener = self._listener, None
+        self._whole = False
+        listener(self)
 
     async def write(self, data: bytes, timeout: float) -> None:
         if self.closed or self.error is not None:

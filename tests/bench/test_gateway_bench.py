@@ -1,21 +1,39 @@
 """Benchmark: the same request direct to the authorizations component and through the gateway, in
 one run, on this machine: the gateway's added latency (p50/p99 over one connection) and its
-throughput as a share of direct (at BENCH_CONNECTIONS connections, everything sharing the cores).
+throughput as a share of direct (over BENCH_CONNECTIONS connections, everything sharing the cores),
+with the CPU each process spent per request.
+
+The component runs as `make up` runs it: gunicorn, 2 workers (`WEB_CONCURRENCY`), gthread with
+4 threads (`WEB_THREADS`) and keep-alive 75 s, so the gateway's upstream connections are reused;
+its CPU includes its PostgreSQL backends.
+The gateway runs as `make up` runs it: `python -m gateway` (its own HTTP server on uvloop).
+`BENCH_GATEWAYS` lists gateways to measure side by side: `native` (that), `uvicorn` (the same
+app under uvicorn: `python -m gateway --server uvicorn`), `native-2` (two worker processes).
 
 Two requests: `GET /_health/live` (no database; routed through a bench-only `/_health/` entry,
 so only proxying is measured) and `GET /autorisaties/api/v1/applicaties/{uuid}` with a token
-(the gateway's token check from its local cache, and a rate limit with leases). The component
-runs under gunicorn with each worker class in BENCH_WORKER_CLASSES: `gthread` keeps upstream
-connections alive, `sync` closes each one (so the gateway connects per request).
+(the gateway's token check from its local cache, and a rate limit with leases).
 
-Run: `make bench`, or `python -m pytest tests/bench/test_gateway_bench.py -s -q -p no:django`.
+Fairness: direct and gateway get the same request, connections and duration; every round
+measures each side once, in turn, so drift in the machine's load hits all alike; each side is
+warmed up first; figures are medians over BENCH_ROUNDS rounds. On a machine other work is
+loading, the requests/s figures (and so the ratio) move with that load; the CPU microseconds
+per request move much less, so the table also gives the ratio those predict for a machine where
+CPU is the only limit: (component + client, direct) / (component + gateway + client, through).
+The load average is printed before and after, and each run notes how many cores other
+work kept busy meanwhile (from /proc/stat): the "quiet" columns use only runs where that
+stayed under QUIET_CORES.
+
+Run: `make bench`, or `.venv/bin/python -m devstack with-services -- .venv/bin/python -m pytest
+tests/bench/test_gateway_bench.py -s -q -p no:django -p no:cacheprovider`.
 Uses wrk when installed (`apt-get install wrk`), else a small asyncio load generator.
-Prints figures; asserts only that every answer was a 200.
+Prints figures; asserts only that every answer was a 200 and no connection broke.
 """
 
 import asyncio
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,12 +41,15 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 import yaml
 
 from tests.gateway.processes import (
     BIN,
     PYTHON,
+    TEST_DATABASE,
+    authorizations_test_database_url,
     demo_client,
     free_port,
     prepare_authorizations_database,
@@ -36,11 +57,15 @@ from tests.gateway.processes import (
     stop,
 )
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
+WARMUP_SECONDS = 1
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-WORKER_CLASSES = os.environ.get("BENCH_WORKER_CLASSES", "gthread").split(",")
+GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native").split(",")
+COMPONENT_WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
+COMPONENT_THREADS = os.environ.get("WEB_THREADS", "4")
 WRK = shutil.which("wrk")
+QUIET_CORES = 0.15  # other work on the machine below which a run counts as quiet
 
 
 def parse_duration(text: str) -> float:
@@ -52,11 +77,16 @@ def run_wrk(url: str, connections: int, seconds: int, headers: dict) -> dict:
     cmd = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert "Non-2xx" not in out, out
+    assert "Socket errors" not in out, out
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": parse_duration(percentiles["50"]), "p99": parse_duration(percentiles["99"])}
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "p50": parse_duration(percentiles["50"]), "p99": parse_duration(percentiles["99"]),
+            "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
 
 
 async def _load(url: str, connections: int, seconds: float, headers: dict) -> dict:
@@ -85,12 +115,12 @@ async def _load(url: str, connections: int, seconds: float, headers: dict) -> di
         if writer is not None:
             writer.close()
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(connection() for _ in range(connections)))
     elapsed = time.perf_counter() - began
     latencies.sort()
-    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2],
-            "p99": latencies[int(len(latencies) * 0.99)]}
+    return {"rps": len(latencies) / elapsed, "requests": len(latencies), "p50": latencies[len(latencies) // 2],
+            "p99": latencies[int(len(latencies) * 0.99)], "client_cpu": time.process_time() - cpu}
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -107,17 +137,37 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent on anything but idling, all cores together (/proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(url: str, connections: int, seconds: int, headers: dict, watch: dict[str, list[int]]) -> dict:
-    """Load one URL; also the CPU microseconds per request each watched process group used."""
+    """Load one URL; also the CPU microseconds per request each watched process group used, and
+    how many cores other work on the machine kept busy meanwhile (`foreign`)."""
     before = {name: cpu_seconds(pids) for name, pids in watch.items()}
+    busy, began = machine_busy_seconds(), time.monotonic()
     if WRK:
         result = run_wrk(url, connections, seconds, headers)
     else:
         result = asyncio.run(_load(url, connections, seconds, headers))
-    requests = result["rps"] * seconds
+    ours = result["client_cpu"]
+    requests = max(result["requests"], 1)
     for name, pids in watch.items():
-        result[f"cpu_{name}"] = (cpu_seconds(pids) - before[name]) / requests * 1e6
+        used = cpu_seconds(pids) - before[name]
+        ours += used
+        result[f"cpu_{name}"] = used / requests * 1e6
+    result["cpu_client"] = result["client_cpu"] / requests * 1e6
+    result["foreign"] = max(0.0, machine_busy_seconds() - busy - ours) / (time.monotonic() - began)
     return result
+
+
+def gateway_command(variant: str, port: int) -> list[str]:
+    server, _, workers = variant.partition("-")
+    assert server in ("native", "uvicorn"), f"unknown gateway {variant!r} in BENCH_GATEWAYS"
+    return [PYTHON, "-m", "gateway", "--port", str(port), "--server", server, "--workers", workers or "1"]
 
 
 @pytest.fixture(scope="module")
@@ -127,18 +177,20 @@ def component(tmp_path_factory):
     return env, demo, tmp_path_factory.mktemp("gateway-bench")
 
 
-@pytest.mark.parametrize("worker_class", WORKER_CLASSES)
-def test_gateway_overhead(component, worker_class):
+def test_gateway_overhead(component):
     env, demo, tmp = component
+    load_before = os.getloadavg()
     processes = []
     try:
         upstream_port = free_port()
         direct = f"http://127.0.0.1:{upstream_port}"
-        gunicorn = [str(BIN / "gunicorn"), "components.authorizations.wsgi:application",
-                    "--bind", f"127.0.0.1:{upstream_port}", "--workers", "2", "--log-level", "warning"]
-        if worker_class == "gthread":
-            gunicorn += ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "75"]
-        processes.append(start(gunicorn, env, tmp / f"authorizations-{worker_class}.log", f"{direct}/_health/live"))
+        processes.append(start(
+            [str(BIN / "gunicorn"), "components.authorizations.wsgi:application",
+             "--bind", f"127.0.0.1:{upstream_port}", "--workers", COMPONENT_WORKERS,
+             "--worker-class", "gthread", "--threads", COMPONENT_THREADS, "--keep-alive", "75",
+             "--log-level", "warning"],
+            env, tmp / "authorizations.log", f"{direct}/_health/live"))
+        watch = {"component": [processes[0].pid]}
 
         routes = {
             "components": {"authorizations": {"url": direct}},
@@ -154,45 +206,75 @@ def test_gateway_overhead(component, worker_class):
         routes_file = tmp / "routes.yaml"
         routes_file.write_text(yaml.safe_dump(routes))
         gateway_env = {**env, "GATEWAY_ROUTES": str(routes_file), "AUTHORIZATIONS_URL": direct}
-        gateway_port = free_port()
-        through = f"http://127.0.0.1:{gateway_port}"
-        processes.append(start([PYTHON, "-m", "gateway", "--port", str(gateway_port)], gateway_env,
-                               tmp / f"gateway-{worker_class}.log", f"{through}/_health/live"))
+        targets = {"direct": direct}
+        for variant in GATEWAYS:
+            port = free_port()
+            targets[variant] = f"http://127.0.0.1:{port}"
+            processes.append(start(gateway_command(variant, port), gateway_env, tmp / f"gateway-{variant}.log",
+                                   f"{targets[variant]}/_health/live"))
+            watch[variant] = [processes[-1].pid]
 
-        watch = {"component": [processes[0].pid], "gateway": [processes[1].pid]}
         headers = {"Authorization": f"Bearer {demo.token()}"}
+        through = targets[GATEWAYS[0]]
         applicaties = httpx.get(f"{through}/autorisaties/api/v1/applicaties", headers=headers).json()["results"]
         detail_path = httpx.URL(applicaties[0]["url"]).raw_path.decode()
         requests = {"/_health/live": ("/_health/live", {}), "applicatie detail": (detail_path, headers)}
 
+        for path, request_headers in requests.values():
+            for base in targets.values():
+                measure(base + path, CONNECTIONS, WARMUP_SECONDS, request_headers, watch)
+        # The component's PostgreSQL backends (kept open: CONN_MAX_AGE) count as the component.
+        with psycopg.connect(authorizations_test_database_url()) as conn:
+            watch["component"] += [row[0] for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [TEST_DATABASE])]
+
         results: dict[tuple[str, str, str], list[dict]] = {}
         for _ in range(ROUNDS):
             for name, (path, request_headers) in requests.items():
-                # Interleaved, so drift in the machine's load hits both sides alike.
                 for phase, connections in (("latency", 1), ("throughput", CONNECTIONS)):
-                    for side, base in (("direct", direct), ("gateway", through)):
+                    for side, base in targets.items():
                         results.setdefault((name, phase, side), []).append(
                             measure(base + path, connections, SECONDS, request_headers, watch))
+        load_after = os.getloadavg()
 
-        def median(name, phase, side, key):
-            return statistics.median(r[key] for r in results[(name, phase, side)])
+        def median(name, phase, side, key, quiet=False):
+            runs = results[(name, phase, side)]
+            if quiet:
+                runs = [r for r in runs if r["foreign"] < QUIET_CORES]
+                if len(runs) < 2:
+                    return None
+            return statistics.median(r[key] for r in runs)
 
-        load = os.getloadavg()[0]
-        threads = " x8 threads" if worker_class == "gthread" else ""
-        print(f"\n\ngateway bench: gunicorn 2 workers ({worker_class}{threads}), {os.cpu_count()} cores, "
-              f"load {load:.2f}, {ROUNDS} rounds x {SECONDS}s, {'wrk' if WRK else 'asyncio client'}, medians")
-        print(f"{'request':<20} {'direct p50/p99 ms':>18} {'gateway p50/p99 ms':>19} {'added p50/p99 ms':>17} "
-              f"{'direct rps':>11} {'gateway rps':>12} {'ratio':>6}  CPU us/request: component direct/via, gateway")
+        print(f"\n\ngateway bench: component gunicorn {COMPONENT_WORKERS} workers x {COMPONENT_THREADS} gthreads "
+              f"(keep-alive), gateways {', '.join(GATEWAYS)}; {os.cpu_count()} cores; {ROUNDS} rounds x {SECONDS}s "
+              f"per figure, {CONNECTIONS} connections, {'wrk' if WRK else 'asyncio client'}, medians")
+        print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} "
+              f"{load_after[1]:.2f} (1 and 5 min); other work on the machine during the throughput runs: median "
+              f"{statistics.median(r['foreign'] for k, v in results.items() if k[1] == 'throughput' for r in v):.2f} "
+              f"cores; 'quiet' figures are medians over the runs with less than {QUIET_CORES} cores of it")
+        print(f"{'request':<18} {'via':<9} {'p50/p99 ms':>13} {'added p50/p99':>14} {'rps':>6} {'ratio':>6} "
+              f"{'quiet rps':>9} {'ratio':>6} {'(runs)':>6}  {'CPU us/request: component gateway client':>40} "
+              f"{'CPU ratio':>9}")
         for name in requests:
             d50, d99 = median(name, "latency", "direct", "p50"), median(name, "latency", "direct", "p99")
-            g50, g99 = median(name, "latency", "gateway", "p50"), median(name, "latency", "gateway", "p99")
             drps = median(name, "throughput", "direct", "rps")
-            grps = median(name, "throughput", "gateway", "rps")
-            print(f"{name:<20} {d50:>8.3f}/{d99:<9.3f} {g50:>8.3f}/{g99:<10.3f} {g50 - d50:>7.3f}/{g99 - d99:<9.3f} "
-                  f"{drps:>11.0f} {grps:>12.0f} {grps / drps:>6.0%}  "
-                  f"{median(name, 'throughput', 'direct', 'cpu_component'):>6.0f}/"
-                  f"{median(name, 'throughput', 'gateway', 'cpu_component'):<6.0f} "
-                  f"{median(name, 'throughput', 'gateway', 'cpu_gateway'):>6.0f}")
+            dquiet = median(name, "throughput", "direct", "rps", quiet=True)
+            dcpu = (median(name, "throughput", "direct", "cpu_component")
+                    + median(name, "throughput", "direct", "cpu_client"))
+            for side in targets:
+                p50, p99 = median(name, "latency", side, "p50"), median(name, "latency", side, "p99")
+                rps = median(name, "throughput", side, "rps")
+                quiet = median(name, "throughput", side, "rps", quiet=True)
+                quiet_runs = sum(r["foreign"] < QUIET_CORES for r in results[(name, "throughput", side)])
+                component_cpu = median(name, "throughput", side, "cpu_component")
+                gateway_cpu = median(name, "throughput", side, f"cpu_{side}") if side != "direct" else 0.0
+                client_cpu = median(name, "throughput", side, "cpu_client")
+                added = f"{p50 - d50:.3f}/{p99 - d99:.3f}" if side != "direct" else "-"
+                quiet_text = (f"{quiet:>9.0f} {quiet / dquiet:>6.0%}" if quiet is not None and dquiet is not None
+                              else f"{'-':>9} {'-':>6}")
+                print(f"{name:<18} {side:<9} {p50:>5.2f}/{p99:<7.2f} {added:>14} {rps:>6.0f} {rps / drps:>6.0%} "
+                      f"{quiet_text} {quiet_runs:>3}/{ROUNDS:<2}  {component_cpu:>21.0f} {gateway_cpu:>8.0f} "
+                      f"{client_cpu:>6.0f}   {dcpu / (component_cpu + gateway_cpu + client_cpu):>9.0%}")
     finally:
         for process in reversed(processes):
             stop(process)
