@@ -136,6 +136,8 @@ def child_environment(procs: list[Proc], secret: str) -> dict[str, str]:
         if proc.port is not None:
             # Service-to-service calls (and the gateway's upstreams) follow the ports chosen here.
             env[f"{proc.name.upper()}_URL"] = proc.url
+    # The gateway routes, lists and health-checks only the components that run.
+    env["GATEWAY_COMPONENTS"] = ",".join(p.name for p in procs if p.port is not None and p.name != "gateway")
     return env
 
 

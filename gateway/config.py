@@ -18,6 +18,7 @@ from components.kernel.env import (
     env_bool,
     env_float,
     env_int,
+    env_list,
     env_str,
     redis_url,
 )
@@ -204,6 +205,11 @@ def load(path: str | None = None) -> GatewayConfig:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}")
     apis = _apis(raw.get("apis"), path)
+    # A deployment that runs only some components says which (make up does): the APIs of the
+    # others are neither routed nor listed, and do not make the aggregated health fail.
+    deployed = env_list("GATEWAY_COMPONENTS")
+    if deployed:
+        apis = tuple(api for api in apis if api.component in deployed)
     limits = raw.get("limits") or {}
     return GatewayConfig(
         apis=apis,

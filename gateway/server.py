@@ -5,7 +5,7 @@ gateway's ASGI app (`gateway.app`), which also runs unchanged under any ASGI ser
 Why its own server: proxying an API call is little work, so what the server itself spends per
 request decides how much of the machine the gateway takes from the components beside it.
 Under uvicorn a proxied request cost ~2.5x what it costs here (measured; see
-docs/readme-gateway.md): an ASGI scope, message dicts, an Event and a cycle object per request,
+docs/gateway.md): an ASGI scope, message dicts, an Event and a cycle object per request,
 header checks in Python, and the answer's head and body written with two system calls. Here
 the request is parsed by httptools (the C parser uvicorn uses too), handed to the proxy as an
 `Incoming` (the `Request` below), and a small answer leaves in one `write`.

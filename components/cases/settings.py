@@ -11,7 +11,7 @@ globals().update(component_settings(
 ))
 
 # Selectielijst/Referentielijsten API: when set, selectielijst URLs are checked against it;
-# when empty, any well-formed URL is accepted (see docs/readme-catalogi.md).
+# when empty, any well-formed URL is accepted (see docs/catalogi.md).
 SELECTIELIJST_API_URL = env_str("SELECTIELIJST_API_URL", "").rstrip("/")
 SPECTACULAR_SETTINGS["DEFAULT_GENERATOR_CLASS"] = "components.kernel.api.schema.ZGWSchemaGenerator"  # noqa: F821
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (  # noqa: F821

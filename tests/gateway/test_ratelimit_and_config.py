@@ -62,8 +62,17 @@ def test_redis_down_lets_requests_through():
     assert asyncio.run(body()) is None
 
 
+def test_only_deployed_components_are_routed_when_named(monkeypatch):
+    monkeypatch.delenv("GATEWAY_ROUTES", raising=False)
+    monkeypatch.setenv("GATEWAY_COMPONENTS", "authorizations,cases")
+    config = load()
+    assert {api.component for api in config.apis} == {"authorizations", "cases"}
+    assert set(config.upstreams) == {"authorizations", "cases"}
+
+
 def test_the_deploy_routing_table_routes_every_api(monkeypatch):
     monkeypatch.delenv("GATEWAY_ROUTES", raising=False)
+    monkeypatch.delenv("GATEWAY_COMPONENTS", raising=False)
     for component in ("AUTHORIZATIONS", "PERSONS", "CASES", "DOCUMENTS", "NOTIFICATIONS"):
         monkeypatch.delenv(f"{component}_URL", raising=False)
     monkeypatch.setenv("CASES_URL", "http://cases.internal:9003")
