@@ -122,8 +122,8 @@ def plan(components: list[str]) -> list[Proc]:
                 "DJANGO_SETTINGS_MODULE": f"components.{component}.settings"}))
     if (ROOT / GATEWAY_APP[0]).is_file():
         port = env_int("GATEWAY_PORT", PORTS["gateway"])
-        procs.append(Proc("gateway", [str(BIN / "uvicorn"), GATEWAY_APP[1], "--host", "127.0.0.1",
-                                      "--port", str(port), "--no-access-log"], port, health="/_health/live"))
+        procs.append(Proc("gateway", [sys.executable, "-m", "gateway", "--host", "127.0.0.1", "--port", str(port),
+                                      "--workers", "2"], port, health="/_health/live"))
     return procs
 
 

@@ -3,8 +3,10 @@ as it is measured and run by `make up`: its own HTTP server (`gateway.server`) o
 `--server uvicorn` serves the same ASGI app with uvicorn (uvloop, httptools) instead, for
 comparison; either way the gateway writes its own access log.
 
-With `--workers N` the listening socket is opened here and N processes serve it, each with its
-own event loop, connection pools and caches (rate limits stay exact: they are counted in Redis).
+With `--workers N`, N processes serve the port, each with its own listening socket
+(SO_REUSEPORT: the kernel spreads new connections over them evenly, where a socket shared by
+all hands most of a burst to whichever process wakes first), its own event loop, connection
+pools and caches (rate limits stay exact: they are counted in Redis).
 """
 
 import argparse
@@ -27,12 +29,15 @@ def main() -> None:
     if args.server == "uvicorn":
         run_uvicorn(args)
         return
-    sock = socket.create_server((args.host, args.port), backlog=2048)
-    sock.set_inheritable(True)
     if args.workers <= 1:
-        run_native(sock)
+        run_native(listen(args.host, args.port))
     else:
-        supervise(sock, args.workers)
+        listen(args.host, args.port, reuse_port=True).close()  # a port in use fails here, once
+        supervise(lambda: listen(args.host, args.port, reuse_port=True), args.workers)
+
+
+def listen(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    return socket.create_server((host, port), backlog=2048, reuse_port=reuse_port)
 
 
 def run_native(sock: socket.socket) -> None:
@@ -44,7 +49,7 @@ def run_native(sock: socket.socket) -> None:
     uvloop.run(serve(app, sock, keep_alive=env_float("GATEWAY_KEEP_ALIVE", 5.0)))
 
 
-def supervise(sock: socket.socket, workers: int) -> None:
+def supervise(make_socket, workers: int) -> None:
     """Fork the workers, pass SIGTERM/SIGINT on to them, and replace one that dies."""
     children: set[int] = set()
     stopping = False
@@ -55,7 +60,7 @@ def supervise(sock: socket.socket, workers: int) -> None:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                run_native(sock)
+                run_native(make_socket())
             finally:
                 os._exit(0)
         children.add(pid)

@@ -107,6 +107,7 @@ class GatewayConfig:
     read_timeout: float
     health_timeout: float
     max_connections: int
+    upstream_max_requests: int
     trust_forwarded: bool
     access_log: bool
     redis_url: str
@@ -221,6 +222,8 @@ def load(path: str | None = None) -> GatewayConfig:
         health_timeout=env_float("GATEWAY_HEALTH_TIMEOUT", float(limits.get("health_timeout", 2))),
         max_connections=env_int("GATEWAY_MAX_UPSTREAM_CONNECTIONS",
                                 int(limits.get("max_upstream_connections", 200))),
+        upstream_max_requests=env_int("GATEWAY_UPSTREAM_MAX_REQUESTS",
+                                      int(limits.get("upstream_max_requests", 100))),
         trust_forwarded=env_bool("GATEWAY_TRUST_FORWARDED", False),
         access_log=env_bool("GATEWAY_ACCESS_LOG", True),
         redis_url=redis_url(),

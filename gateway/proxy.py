@@ -166,7 +166,7 @@ class Proxy:
         for component, upstream in self.config.upstreams.items():
             self.pools[component] = UpstreamPool(
                 upstream.host, upstream.port, connect_timeout=self.config.connect_timeout,
-                max_connections=self.config.max_connections)
+                max_connections=self.config.max_connections, max_exchanges=self.config.upstream_max_requests)
 
     def close(self) -> None:
         for pool in self.pools.values():
@@ -251,10 +251,10 @@ class Proxy:
         try:
             headers = self._answer_head(exchange, connection)
             body = connection.ready_body()
-            pool.release(connection)
+            length = connection.content_length
+            pool.release(connection)  # free for the next request, which answer() may start
             pool.free_slot()
             exchange.bytes_out = len(body)
-            length = connection.content_length
             exchange.req.answer(exchange.status, headers, body, length if length >= 0 else None)
         except Exception:
             # A bug: logged with its trace; the client sees its connection closed.

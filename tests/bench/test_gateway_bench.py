@@ -6,9 +6,10 @@ with the CPU each process spent per request.
 The component runs as `make up` runs it: gunicorn, 2 workers (`WEB_CONCURRENCY`), gthread with
 4 threads (`WEB_THREADS`) and keep-alive 75 s, so the gateway's upstream connections are reused;
 its CPU includes its PostgreSQL backends.
-The gateway runs as `make up` runs it: `python -m gateway` (its own HTTP server on uvloop).
-`BENCH_GATEWAYS` lists gateways to measure side by side: `native` (that), `uvicorn` (the same
-app under uvicorn: `python -m gateway --server uvicorn`), `native-2` (two worker processes).
+The gateway runs as `make up` runs it: `python -m gateway --workers 2` (its own HTTP server on
+uvloop, two processes). `BENCH_GATEWAYS` lists gateways to measure side by side: `native-2`
+(that), `native` (one process), `uvicorn` (the same app under uvicorn: `--server uvicorn`),
+`uvicorn-2`, `native-3`, ...
 
 Two requests: `GET /_health/live` (no database; routed through a bench-only `/_health/` entry,
 so only proxying is measured) and `GET /autorisaties/api/v1/applicaties/{uuid}` with a token
@@ -61,7 +62,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 WARMUP_SECONDS = 1
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native").split(",")
+GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native-2").split(",")
 COMPONENT_WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
 COMPONENT_THREADS = os.environ.get("WEB_THREADS", "4")
 WRK = shutil.which("wrk")

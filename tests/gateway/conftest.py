@@ -1,7 +1,8 @@
-"""The gateway under test, as it runs for real: uvicorn serving `gateway.app:app` in its own
-process, in front of the real authorizations component (gunicorn, its own test database,
+"""The gateway under test, as it runs for real: `python -m gateway` (its own HTTP server) in its
+own process, in front of the real authorizations component (gunicorn, its own test database,
 clients made with its management commands) and small fake components on loopback
-(tests/gateway/fake_upstream.py) that echo, stream and stall on demand."""
+(tests/gateway/fake_upstream.py) that echo, stream and stall on demand. `asgi_url` is the same
+gateway app under uvicorn (`--server uvicorn`), for the tests that hold for both servers."""
 
 import subprocess
 import time
@@ -43,6 +44,7 @@ class Stack:
     authorizations_url: str
     demo: Client
     limited: Client
+    gateway_env: dict
 
     def seen_upstream(self, request_id: str) -> bool:
         return httpx.get(f"{self.fake_urls['cases']}/_seen/{request_id}").json()["seen"]
@@ -120,13 +122,33 @@ def stack(tmp_path_factory, component_env) -> Stack:
         gateway = start([PYTHON, "-m", "gateway", "--port", str(port)], gateway_env, log, f"{url}/_health/live")
         processes.append(gateway)
         yield Stack(url=url, log=log, gateway=gateway, fake_urls=fake_urls, authorizations_url=auth_url,
-                    demo=demo,
-                    limited=Client(limited_id, created["secret"]))
+                    demo=demo, limited=Client(limited_id, created["secret"]), gateway_env=gateway_env)
     finally:
         for process in reversed(processes):
             stop(process)
         redis.Redis.from_url(redis_url()).delete(
             *(redis.Redis.from_url(redis_url()).keys(f"grondwerk:gateway:ratelimit:{limited_id}:*") or [b"-"]))
+
+
+@pytest.fixture(scope="session")
+def asgi_url(stack, tmp_path_factory):
+    """The same gateway app served by uvicorn instead of the gateway's own server."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start([PYTHON, "-m", "gateway", "--port", str(port), "--server", "uvicorn"], stack.gateway_env,
+                    tmp_path_factory.mktemp("gateway-uvicorn") / "gateway.log", f"{url}/_health/live")
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture(params=["native", "uvicorn"])
+def any_gw(request, stack) -> httpx.Client:
+    """A client of the gateway under each server it runs on."""
+    base_url = stack.url if request.param == "native" else request.getfixturevalue("asgi_url")
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
 
 
 @pytest.fixture

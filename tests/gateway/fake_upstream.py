@@ -1,6 +1,6 @@
 """Small real HTTP servers standing in for components the gateway tests need to observe:
-they echo what reached them, stream large bodies both ways, answer slowly on `/traag/`,
-and remember every X-Request-ID they saw (`/_seen/<id>`).
+they echo what reached them (and from which port), stream large bodies both ways, answer
+slowly on `/traag/`, and remember every X-Request-ID they saw (`/_seen/<id>`).
 
 Run: `python -m tests.gateway.fake_upstream name=port [name=port ...]` (one uvicorn server
 per name, all in one process and one event loop).
@@ -72,6 +72,7 @@ def make_app(name: str, seen: set[str]):
             "component": name, "method": scope["method"], "path": path,
             "query": scope["query_string"].decode(), "headers": headers,
             "body_bytes": received, "body_crc32": checksum,
+            "peer_port": scope["client"][1],  # tells one connection from the gateway from another
         }, extra)
 
     return app
@@ -80,7 +81,8 @@ def make_app(name: str, seen: set[str]):
 async def serve(bindings: list[tuple[str, int]]) -> None:
     seen: set[str] = set()
     servers = [uvicorn.Server(uvicorn.Config(make_app(name, seen), host="127.0.0.1", port=port, log_level="warning",
-                                             access_log=False, lifespan="off"))
+                                             access_log=False, lifespan="off",
+                                             proxy_headers=False))  # the client is the gateway
                for name, port in bindings]
     await asyncio.gather(*(server.serve() for server in servers))
 
