@@ -1,7 +1,8 @@
 #!/bin/sh
 # Start one Grondwerk process in the container; the command picks which, GRONDWERK_COMPONENT for what:
-#   serve      (default) the component's API with gunicorn, or the gateway with uvicorn when
-#              GRONDWERK_COMPONENT=gateway; GRONDWERK_MIGRATE=true migrates first
+#   serve      (default) the component's API with gunicorn, or the gateway (`python -m gateway`, its
+#              own server, GATEWAY_WORKERS processes) when GRONDWERK_COMPONENT=gateway;
+#              GRONDWERK_MIGRATE=true migrates first
 #   worker     the component's Celery worker with its embedded beat (the outbox and delivery sweeps)
 #   migrate    create the component's database if missing, migrate it, and (authorizations)
 #              ensure the service client exists — for a Kubernetes Job or init container
@@ -34,8 +35,9 @@ case "$command" in
   serve)
     need_component serve
     if [ "$component" = gateway ]; then
-      exec uvicorn gateway.app:app --host 0.0.0.0 --port "$port" --no-access-log \
-        --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}"
+      # Clients' X-Forwarded-* are ignored unless GATEWAY_TRUST_FORWARDED=true (behind an
+      # ingress or load balancer that sets them).
+      exec python -m gateway --host 0.0.0.0 --port "$port" --workers "${GATEWAY_WORKERS:-2}"
     fi
     if [ "${GRONDWERK_MIGRATE:-false}" = true ]; then
       migrate

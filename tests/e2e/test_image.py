@@ -1,5 +1,5 @@
 """The image: the Dockerfile builds a non-root python:3.11-slim image from files that exist, its
-entrypoint migrates and serves a real component until SIGTERM, and the Kubernetes manifests
+entrypoint migrates and serves a real component (and the gateway) until SIGTERM, and the Kubernetes manifests
 probe the health endpoints as a non-root user."""
 
 import os
@@ -63,44 +63,77 @@ def own_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
 
 
-def test_image_entrypoint_migrates_and_serves_a_component_until_sigterm(own_database):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update({
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",  # what the image has on PATH
-        "GRONDWERK_COMPONENT": "authorizations", "GRONDWERK_MIGRATE": "true", "PORT": str(port),
-        "WEB_CONCURRENCY": "1", "AUTHORIZATIONS_DATABASE_URL": own_database,
-    })
-    log = tempfile.TemporaryFile("w+")
-    process = subprocess.Popen([str(ENTRYPOINT)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+class Entrypoint:
+    """deploy/entrypoint.sh run as the image runs it (PID 1 of its own session), with its output kept."""
 
-    def output() -> str:
-        log.seek(0)
-        return log.read()
+    def __init__(self, env: dict, *args: str):
+        self.log = tempfile.TemporaryFile("w+")
+        self.process = subprocess.Popen([str(ENTRYPOINT), *args], cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
-    try:
-        ready = None
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def get(self, url: str) -> httpx.Response | None:
+        """`url` once it answers; None when the process ended first."""
         with httpx.Client(timeout=2) as client:
             for _ in range(600):  # a guard against hanging, not a timing assertion
-                if process.poll() is not None:
-                    break
+                if self.process.poll() is not None:
+                    return None
                 try:
-                    ready = client.get(f"http://127.0.0.1:{port}/_health/ready")
-                    break
+                    return client.get(url)
                 except httpx.TransportError:
                     time.sleep(0.1)
-        assert ready is not None and ready.status_code == 200, output()
+        return None
+
+    def stop(self) -> int:
+        """SIGTERM, what `docker stop` sends to PID 1; the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+
+def image_env(**values: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # what the image has on PATH
+    env.update(values)
+    return env
+
+
+def test_image_entrypoint_migrates_and_serves_a_component_until_sigterm(own_database):
+    port = free_port()
+    entrypoint = Entrypoint(image_env(GRONDWERK_COMPONENT="authorizations", GRONDWERK_MIGRATE="true",
+                                      PORT=str(port), WEB_CONCURRENCY="1", AUTHORIZATIONS_DATABASE_URL=own_database))
+    try:
+        ready = entrypoint.get(f"http://127.0.0.1:{port}/_health/ready")
+        assert ready is not None and ready.status_code == 200, entrypoint.output()
         assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
         with psycopg.connect(own_database) as conn:  # GRONDWERK_MIGRATE created and migrated it
             assert conn.execute("SELECT count(*) FROM django_migrations").fetchone()[0] > 0
-        process.send_signal(signal.SIGTERM)  # what `docker stop` sends to PID 1
-        assert process.wait(timeout=60) == 0, output()
+        assert entrypoint.stop() == 0, entrypoint.output()
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+        entrypoint.close()
+
+
+def test_image_entrypoint_serves_the_gateway_with_its_workers_until_sigterm():
+    port = free_port()
+    entrypoint = Entrypoint(image_env(GRONDWERK_COMPONENT="gateway", PORT=str(port), GATEWAY_WORKERS="2"))
+    try:
+        live = entrypoint.get(f"http://127.0.0.1:{port}/_health/live")
+        assert live is not None and live.status_code == 200, entrypoint.output()
+        portal = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert portal.status_code == 200 and "Autorisaties API" in portal.text
+        workers = Path(f"/proc/{entrypoint.process.pid}/task/{entrypoint.process.pid}/children").read_text().split()
+        assert len(workers) == 2, entrypoint.output()
+        assert entrypoint.stop() == 0, entrypoint.output()
+    finally:
+        entrypoint.close()
 
 
 @pytest.mark.parametrize(("component", "command", "message"), [
