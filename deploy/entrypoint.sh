@@ -42,8 +42,9 @@ case "$command" in
     if [ "${GRONDWERK_MIGRATE:-false}" = true ]; then
       migrate
     fi
+    # --reuse-port: a listening socket per worker, so connections are spread over the workers.
     exec gunicorn --bind "0.0.0.0:$port" --workers "${WEB_CONCURRENCY:-2}" \
-      --worker-class gthread --threads "${WEB_THREADS:-4}" --keep-alive 75 --graceful-timeout 20 --timeout 60 --no-control-socket \
+      --worker-class gthread --threads "${WEB_THREADS:-4}" --keep-alive 75 --reuse-port --graceful-timeout 20 --timeout 60 --no-control-socket \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" "components.${component}.wsgi:application"
     ;;
   worker)

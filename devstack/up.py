@@ -102,20 +102,30 @@ def worker_command(component: str) -> list[str]:
     return [str(BIN / argv[0]), *argv[1:]]
 
 
+def component_server(component: str, port: int, *, workers: int | None = None,
+                     threads: int | None = None) -> list[str]:
+    """The command a component's API is served with: by `make up`, and by the gateway's tests and
+    benchmark, which measure it as it runs here."""
+    workers = workers or env_int("WEB_CONCURRENCY", 2)
+    threads = threads or env_int("WEB_THREADS", 4)
+    return [
+        # gthread keeps connections alive, so the gateway's upstream pool is reused.
+        # --reuse-port: each worker listens on a socket of its own and the kernel spreads new
+        # connections over them; on one shared socket a burst of connections often all went to
+        # one worker, which then served alone at half the machine (see docs/gateway.md).
+        str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "75", "--reuse-port",
+        "--graceful-timeout", "3", "--timeout", "60", "--log-level", "warning", "--no-control-socket",
+        f"components.{component}.wsgi:application",
+    ]
+
+
 def plan(components: list[str]) -> list[Proc]:
     """Every process of the stack, with its port from `<NAME>_PORT` or the conventional one."""
-    workers = str(env_int("WEB_CONCURRENCY", 2))
-    threads = str(env_int("WEB_THREADS", 4))
     procs = []
     for component in components:
         port = env_int(f"{component.upper()}_PORT", PORTS[component])
-        procs.append(Proc(component, [
-            # gthread keeps connections alive, so the gateway's upstream pool is reused.
-            str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", workers,
-            "--worker-class", "gthread", "--threads", threads, "--keep-alive", "75",
-            "--graceful-timeout", "3", "--timeout", "60", "--log-level", "warning", "--no-control-socket",
-            f"components.{component}.wsgi:application",
-        ], port))
+        procs.append(Proc(component, component_server(component, port), port))
     if (ROOT / CELERY_APP[0]).is_file():
         for component in components:
             procs.append(Proc(f"worker-{component}", worker_command(component), env={

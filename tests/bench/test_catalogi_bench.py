@@ -100,7 +100,10 @@ def server():
     uuid = subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True,
                           text=True).stdout.strip()
     port = _free_port()
-    worker = ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "75"] if WORKER_CLASS == "gthread" else []
+    # --reuse-port as make up: a listening socket per worker, so both get a share of the clients.
+    worker = ["--reuse-port"]
+    if WORKER_CLASS == "gthread":
+        worker += ["--worker-class", "gthread", "--threads", "4", "--keep-alive", "75"]
     process = subprocess.Popen([os.path.join(BIN, "gunicorn"), "components.cases.wsgi:application",
                                 "-b", f"127.0.0.1:{port}", "-w", "2", *worker, "--log-level", "warning"],
                                cwd=ROOT, env=env)

@@ -3,13 +3,17 @@ one run, on this machine: the gateway's added latency (p50/p99 over one connecti
 throughput as a share of direct (over BENCH_CONNECTIONS connections, everything sharing the cores),
 with the CPU each process spent per request.
 
-The component runs as `make up` runs it: gunicorn, 2 workers (`WEB_CONCURRENCY`), gthread with
-4 threads (`WEB_THREADS`) and keep-alive 75 s, so the gateway's upstream connections are reused;
-its CPU includes its PostgreSQL backends.
+The component runs as `make up` runs it (`devstack.up.component_server`): gunicorn, 2 workers
+(`WEB_CONCURRENCY`), gthread with 4 threads (`WEB_THREADS`), keep-alive 75 s (so the gateway's
+upstream connections are reused), a listening socket per worker (`--reuse-port`, so wrk's
+connections are spread over both workers: on a shared socket they often all went to one, which
+halved the direct figure in some rounds and made the ratio look better than it is); its CPU
+includes its PostgreSQL backends.
 The gateway runs as `make up` runs it: `python -m gateway --workers 2` (its own HTTP server on
-uvloop, two processes). `BENCH_GATEWAYS` lists gateways to measure side by side: `native-2`
+uvloop, two processes). `BENCH_GATEWAYS` lists what is measured side by side: `native-2`
 (that), `native` (one process), `uvicorn` (the same app under uvicorn: `--server uvicorn`),
-`uvicorn-2`, `native-3`, ...
+`uvicorn-2`, `native-3`, ..., and `relay-2`: a bare TCP relay in Python (tests/bench/tcp_relay.py),
+the yardstick for what any user-space Python proxy costs here at the least.
 
 Two requests: `GET /_health/live` (no database; routed through a bench-only `/_health/` entry,
 so only proxying is measured) and `GET /autorisaties/api/v1/applicaties/{uuid}` with a token
@@ -46,8 +50,8 @@ import psycopg
 import pytest
 import yaml
 
+from devstack.up import component_server
 from tests.gateway.processes import (
-    BIN,
     PYTHON,
     TEST_DATABASE,
     authorizations_test_database_url,
@@ -62,8 +66,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 WARMUP_SECONDS = 1
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native-2").split(",")
-COMPONENT_WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
+GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native-2,relay-2").split(",")
+COMPONENT_WORKERS = os.environ.get("WEB_CONCURRENCY", "2")  # as component_server reads them
 COMPONENT_THREADS = os.environ.get("WEB_THREADS", "4")
 WRK = shutil.which("wrk")
 QUIET_CORES = 0.15  # other work on the machine below which a run counts as quiet
@@ -165,9 +169,11 @@ def measure(url: str, connections: int, seconds: int, headers: dict, watch: dict
     return result
 
 
-def gateway_command(variant: str, port: int) -> list[str]:
+def gateway_command(variant: str, port: int, upstream_port: int) -> list[str]:
     server, _, workers = variant.partition("-")
-    assert server in ("native", "uvicorn"), f"unknown gateway {variant!r} in BENCH_GATEWAYS"
+    assert server in ("native", "uvicorn", "relay"), f"unknown gateway {variant!r} in BENCH_GATEWAYS"
+    if server == "relay":  # the yardstick: a bare TCP relay (tests/bench/tcp_relay.py)
+        return [PYTHON, "-m", "tests.bench.tcp_relay", str(port), str(upstream_port), workers or "1"]
     return [PYTHON, "-m", "gateway", "--port", str(port), "--server", server, "--workers", workers or "1"]
 
 
@@ -185,12 +191,8 @@ def test_gateway_overhead(component):
     try:
         upstream_port = free_port()
         direct = f"http://127.0.0.1:{upstream_port}"
-        processes.append(start(
-            [str(BIN / "gunicorn"), "components.authorizations.wsgi:application",
-             "--bind", f"127.0.0.1:{upstream_port}", "--workers", COMPONENT_WORKERS,
-             "--worker-class", "gthread", "--threads", COMPONENT_THREADS, "--keep-alive", "75",
-             "--log-level", "warning"],
-            env, tmp / "authorizations.log", f"{direct}/_health/live"))
+        processes.append(start(component_server("authorizations", upstream_port), env, tmp / "authorizations.log",
+                               f"{direct}/_health/live"))
         watch = {"component": [processes[0].pid]}
 
         routes = {
@@ -211,7 +213,8 @@ def test_gateway_overhead(component):
         for variant in GATEWAYS:
             port = free_port()
             targets[variant] = f"http://127.0.0.1:{port}"
-            processes.append(start(gateway_command(variant, port), gateway_env, tmp / f"gateway-{variant}.log",
+            processes.append(start(gateway_command(variant, port, upstream_port), gateway_env,
+                                   tmp / f"gateway-{variant}.log",
                                    f"{targets[variant]}/_health/live"))
             watch[variant] = [processes[-1].pid]
 

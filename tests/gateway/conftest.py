@@ -17,9 +17,9 @@ import redis
 import yaml
 
 from components.kernel.env import redis_url
+from devstack.up import component_server
 
 from .processes import (
-    BIN,
     PYTHON,
     ROOT,
     Client,
@@ -81,10 +81,9 @@ def stack(tmp_path_factory, component_env) -> Stack:
     try:
         auth_port = free_port()
         auth_url = f"http://127.0.0.1:{auth_port}"
-        processes.append(start(
-            [str(BIN / "gunicorn"), "components.authorizations.wsgi:application",
-             "--bind", f"127.0.0.1:{auth_port}", "--workers", "2", "--log-level", "warning"],
-            env, tmp / "authorizations.log", f"{auth_url}/_health/live"))
+        # Served as `make up` serves it.
+        processes.append(start(component_server("authorizations", auth_port, workers=2), env,
+                               tmp / "authorizations.log", f"{auth_url}/_health/live"))
 
         fakes = {name: free_port() for name in ("cases", "documents", "notifications", "persons")}
         fake_urls = {name: f"http://127.0.0.1:{port}" for name, port in fakes.items()}

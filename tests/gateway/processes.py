@@ -104,3 +104,33 @@ def prepare_authorizations_database() -> dict:
 def demo_client(env: dict) -> "Client":
     demo = dict(line.split("=", 1) for line in grondwerk(env, "bootstrap", "--print-demo").split())
     return Client(demo["DEMO_CLIENT_ID"], demo["DEMO_SECRET"])
+
+
+ESTABLISHED, LISTEN = "01", "0A"  # TCP states as /proc/net/tcp writes them
+
+
+def tcp_sockets(port: int, state: str, peers: set[int] | None = None) -> set[str]:
+    """Inodes of the IPv4 TCP sockets in `state` whose local port is `port` (/proc/net/tcp), and
+    whose remote port is one of `peers` when given."""
+    inodes = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state and (
+                peers is None or int(fields[2].split(":")[1], 16) in peers):
+            inodes.add(fields[9])
+    return inodes
+
+
+def sockets_of(pid: int) -> set[str]:
+    """Inodes of the sockets process `pid` holds open."""
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return set()
+    return {link[len("socket:["):-1] for link in links if link.startswith("socket:[")}
+
+
+def processes_holding(inodes: set[str]) -> set[int]:
+    """The processes that hold any of these sockets open."""
+    pids = (int(entry) for entry in os.listdir("/proc") if entry.isdigit())
+    return {pid for pid in pids if sockets_of(pid) & inodes}

@@ -9,11 +9,22 @@ import uuid
 import zlib
 from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 
 from tests.gateway.fake_upstream import CHUNK, PATTERN
-from tests.gateway.processes import PYTHON, free_port, start, stop
+from tests.gateway.processes import (
+    ESTABLISHED,
+    LISTEN,
+    PYTHON,
+    free_port,
+    processes_holding,
+    sockets_of,
+    start,
+    stop,
+    tcp_sockets,
+)
 
 
 def rid() -> str:
@@ -201,21 +212,6 @@ def test_upstream_connections_are_reused_and_retired_after_their_share(gw, stack
     assert max(ports.values()) <= 100
 
 
-def server_sockets(port: int) -> set[str]:
-    """Inodes of the established TCP connections whose local port is `port` (/proc/net/tcp)."""
-    inodes = set()
-    for line in open("/proc/net/tcp").read().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
-            inodes.add(fields[9])
-    return inodes
-
-
-def sockets_of(pid: int) -> set[str]:
-    links = (os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd"))
-    return {link[len("socket:["):-1] for link in links if link.startswith("socket:[")}
-
-
 def test_workers_each_listen_and_share_the_connections(stack, tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -239,7 +235,7 @@ def test_workers_each_listen_and_share_the_connections(stack, tmp_path):
             sock.sendall(b"GET /_health/live HTTP/1.1\r\nHost: gw\r\n\r\n")
         for sock in clients:
             assert read_answer(sock, bytearray())[0].startswith(b"HTTP/1.1 200")
-        established = server_sockets(port)
+        established = tcp_sockets(port, ESTABLISHED)
         shares = {pid: len(sockets_of(pid) & established) for pid in workers}
         assert sum(shares.values()) == 16 and min(shares.values()) > 0, shares
     finally:
@@ -249,3 +245,29 @@ def test_workers_each_listen_and_share_the_connections(stack, tmp_path):
     assert parent.returncode == 0  # stopped by SIGTERM, passed on to the workers
     for pid in workers:
         assert not os.path.exists(f"/proc/{pid}") or "(zombie)" in open(f"/proc/{pid}/status").read()
+
+
+def test_the_components_workers_each_listen_and_share_the_connections(stack):
+    # The component as make up serves it (devstack.up.component_server): gunicorn's workers each
+    # have a listening socket of their own (--reuse-port). On one shared socket a burst of
+    # connections, the gateway's or a client's, often all went to one worker.
+    port = httpx.URL(stack.authorizations_url).port
+    listening = tcp_sockets(port, LISTEN)
+    holders = {pid: sockets_of(pid) & listening for pid in processes_holding(listening)}
+    assert len(listening) == 2 and len(holders) == 2, holders
+    assert all(len(held) == 1 for held in holders.values()), holders  # one socket each, none shared
+    clients = []
+    try:
+        for _ in range(16):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            clients.append(sock)
+            sock.sendall(b"GET /_health/live HTTP/1.1\r\nHost: component\r\n\r\n")
+        for sock in clients:
+            assert read_answer(sock, bytearray())[0].startswith(b"HTTP/1.1 200")
+        # Only these connections: the gateway under test holds others to the component.
+        established = tcp_sockets(port, ESTABLISHED, peers={sock.getsockname()[1] for sock in clients})
+        shares = {pid: len(sockets_of(pid) & established) for pid in holders}
+        assert sum(shares.values()) == 16 and min(shares.values()) > 0, shares
+    finally:
+        for sock in clients:
+            sock.close()
