@@ -212,13 +212,32 @@ def test_upstream_connections_are_reused_and_retired_after_their_share(gw, stack
     assert max(ports.values()) <= 100
 
 
+def burst_shares(port: int, workers) -> dict[int, int]:
+    """Open sixteen connections to `port` in a burst, a request on each, all kept open while
+    counted: how many each of the `workers` (pids) took. With a listening socket of its own per
+    worker (SO_REUSEPORT) the kernel spreads them over all."""
+    clients = []
+    try:
+        for _ in range(16):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            clients.append(sock)
+            sock.sendall(b"GET /_health/live HTTP/1.1\r\nHost: burst\r\n\r\n")
+        for sock in clients:
+            assert read_answer(sock, bytearray())[0].startswith(b"HTTP/1.1 200")
+        # Only these connections count: others (the gateway's to a component) may be open too.
+        established = tcp_sockets(port, ESTABLISHED, peers={sock.getsockname()[1] for sock in clients})
+        return {pid: len(sockets_of(pid) & established) for pid in workers}
+    finally:
+        for sock in clients:
+            sock.close()
+
+
 def test_workers_each_listen_and_share_the_connections(stack, tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "gateway.log"
     parent = start([PYTHON, "-m", "gateway", "--port", str(port), "--workers", "2"], stack.gateway_env, log,
                    f"{url}/_health/live")
-    clients = []
     try:
         deadline = time.monotonic() + 10
         workers: set[int] = set()
@@ -227,20 +246,9 @@ def test_workers_each_listen_and_share_the_connections(stack, tmp_path):
                        if entry.get("message") == "gateway listening"}
             time.sleep(0.05)
         assert len(workers) == 2 and parent.pid not in workers
-        # Sixteen connections in a burst, all kept open: both workers take a share (each has a
-        # socket of its own on the port, SO_REUSEPORT, which the kernel spreads them over).
-        for _ in range(16):
-            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-            clients.append(sock)
-            sock.sendall(b"GET /_health/live HTTP/1.1\r\nHost: gw\r\n\r\n")
-        for sock in clients:
-            assert read_answer(sock, bytearray())[0].startswith(b"HTTP/1.1 200")
-        established = tcp_sockets(port, ESTABLISHED)
-        shares = {pid: len(sockets_of(pid) & established) for pid in workers}
+        shares = burst_shares(port, workers)
         assert sum(shares.values()) == 16 and min(shares.values()) > 0, shares
     finally:
-        for sock in clients:
-            sock.close()
         stop(parent)
     assert parent.returncode == 0  # stopped by SIGTERM, passed on to the workers
     for pid in workers:
@@ -256,18 +264,5 @@ def test_the_components_workers_each_listen_and_share_the_connections(stack):
     holders = {pid: sockets_of(pid) & listening for pid in processes_holding(listening)}
     assert len(listening) == 2 and len(holders) == 2, holders
     assert all(len(held) == 1 for held in holders.values()), holders  # one socket each, none shared
-    clients = []
-    try:
-        for _ in range(16):
-            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-            clients.append(sock)
-            sock.sendall(b"GET /_health/live HTTP/1.1\r\nHost: component\r\n\r\n")
-        for sock in clients:
-            assert read_answer(sock, bytearray())[0].startswith(b"HTTP/1.1 200")
-        # Only these connections: the gateway under test holds others to the component.
-        established = tcp_sockets(port, ESTABLISHED, peers={sock.getsockname()[1] for sock in clients})
-        shares = {pid: len(sockets_of(pid) & established) for pid in holders}
-        assert sum(shares.values()) == 16 and min(shares.values()) > 0, shares
-    finally:
-        for sock in clients:
-            sock.close()
+    shares = burst_shares(port, holders)
+    assert sum(shares.values()) == 16 and min(shares.values()) > 0, shares
