@@ -67,8 +67,6 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 WARMUP_SECONDS = 1
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 GATEWAYS = os.environ.get("BENCH_GATEWAYS", "native-2,relay-2").split(",")
-COMPONENT_WORKERS = os.environ.get("WEB_CONCURRENCY", "2")  # as component_server reads them
-COMPONENT_THREADS = os.environ.get("WEB_THREADS", "4")
 WRK = shutil.which("wrk")
 QUIET_CORES = 0.15  # other work on the machine below which a run counts as quiet
 
@@ -169,6 +167,11 @@ def measure(url: str, connections: int, seconds: int, headers: dict, watch: dict
     return result
 
 
+def option(argv: list[str], name: str) -> str:
+    """The value given for `name` on a command line."""
+    return argv[argv.index(name) + 1]
+
+
 def gateway_command(variant: str, port: int, upstream_port: int) -> list[str]:
     server, _, workers = variant.partition("-")
     assert server in ("native", "uvicorn", "relay"), f"unknown gateway {variant!r} in BENCH_GATEWAYS"
@@ -191,8 +194,8 @@ def test_gateway_overhead(component):
     try:
         upstream_port = free_port()
         direct = f"http://127.0.0.1:{upstream_port}"
-        processes.append(start(component_server("authorizations", upstream_port), env, tmp / "authorizations.log",
-                               f"{direct}/_health/live"))
+        server = component_server("authorizations", upstream_port)
+        processes.append(start(server, env, tmp / "authorizations.log", f"{direct}/_health/live"))
         watch = {"component": [processes[0].pid]}
 
         routes = {
@@ -249,7 +252,8 @@ def test_gateway_overhead(component):
                     return None
             return statistics.median(r[key] for r in runs)
 
-        print(f"\n\ngateway bench: component gunicorn {COMPONENT_WORKERS} workers x {COMPONENT_THREADS} gthreads "
+        print(f"\n\ngateway bench: component gunicorn {option(server, '--workers')} workers x "
+              f"{option(server, '--threads')} gthreads "
               f"(keep-alive), gateways {', '.join(GATEWAYS)}; {os.cpu_count()} cores; {ROUNDS} rounds x {SECONDS}s "
               f"per figure, {CONNECTIONS} connections, {'wrk' if WRK else 'asyncio client'}, medians")
         print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} "
